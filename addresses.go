@@ -1,0 +1,24 @@
+package phonelineplus
+
+// AddressesService handles address lookup. Use it as Client.Addresses.
+type AddressesService service
+
+// Address is a UK site address (§5.1 of the API facts), used by customers
+// and users and returned by Lookup.
+type Address struct {
+	Premises string `json:"premises"` // building or house name or number, e.g. "Unit 1"
+	Street   string `json:"street"`
+	Town     string `json:"town"`
+	County   string `json:"county,omitzero"`
+	Postcode string `json:"postcode"` // sent upper case without spaces: "SW1A1AA"
+}
+
+// normalize checks a request address; prefix is its JSON path.
+func (a Address) normalize(prefix string, c *checker) Address {
+	c.check(prefix+".premises", &a.Premises, requiredText)
+	c.check(prefix+".street", &a.Street, requiredText)
+	c.check(prefix+".town", &a.Town, requiredText)
+	c.optional(prefix+".county", &a.County, requiredText)
+	c.check(prefix+".postcode", &a.Postcode, postcode)
+	return a
+}

@@ -1,0 +1,307 @@
+package phonelineplus
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"net/http"
+)
+
+// Customer paths, relative to the base URL. Only POST /customers is
+// observed in a real client; the others are inferred (see endpoints.md).
+const (
+	pathCustomers        = "/customers"
+	pathCustomer         = "/customers/{customerID}"
+	pathCustomerContract = "/customers/{customerID}/contract"
+	pathCustomerPlan     = "/customers/{customerID}/plan"
+)
+
+// CustomersService handles PhoneLine+ customers (the partner's business
+// customers). Use it as Client.Customers.
+type CustomersService service
+
+// Plan is a customer's PhoneLine+ plan.
+type Plan string
+
+// Known plans. Hardware-only plans provide a line for the partner's own
+// device; Standard is the full PhoneLine+ service (the portal calls it
+// "PhoneLine+ Office").
+const (
+	// PlanHardwareOnly needs an address and a number.
+	PlanHardwareOnly Plan = "hardware_only"
+	// PlanHardwareOnlyCP needs an address; the number is optional.
+	PlanHardwareOnlyCP Plan = "hardware_only_cp"
+	// PlanStandard needs an email. Its wire value is not public:
+	// "phoneline_plus" is the best guess (the legacy API called it "pro").
+	// If your account rejects it, send the value you were given through
+	// Client.Do.
+	PlanStandard Plan = "phoneline_plus"
+)
+
+func (p Plan) hardwareOnly() bool { return p == PlanHardwareOnly || p == PlanHardwareOnlyCP }
+
+// CustomerStatus is a customer's account status.
+type CustomerStatus string
+
+// Customer statuses as the Gamma portal shows them (API spelling inferred).
+const (
+	CustomerActive    CustomerStatus = "active"
+	CustomerSuspended CustomerStatus = "suspended"
+	CustomerCeased    CustomerStatus = "ceased"
+)
+
+// NumberRef names a phone number in E.164 digits without "+"
+// ("441610000000").
+type NumberRef struct {
+	NumberE164 string `json:"numberE164"`
+}
+
+// Destination holds the SIP credentials of a hardware-only customer's line.
+// SIPPassword is a Secret: it prints as "[REDACTED]"; call Reveal to
+// provision a device with it.
+type Destination struct {
+	RegistrationServer string `json:"registrationServer"`
+	SIPID              string `json:"sipID"`
+	SIPPassword        Secret `json:"sipPassword"`
+	STUNServer         string `json:"stunServer"`
+	STUNPort           string `json:"stunPort"` // a string or a number on the wire
+}
+
+// UnmarshalJSON accepts stunPort as a string or a number.
+func (d *Destination) UnmarshalJSON(data []byte) error {
+	type plain Destination
+	aux := struct {
+		*plain
+		STUNPort looseString `json:"stunPort"`
+	}{plain: (*plain)(d)}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	d.STUNPort = string(aux.STUNPort)
+	return nil
+}
+
+// Customer is a PhoneLine+ customer as the API returns it. The create
+// response carries ID, UserID (the first user, created with the customer)
+// and, for hardware-only plans, Destination.
+type Customer struct {
+	ID             string         `json:"customerID"` // "ID" or "id" on some responses
+	UserID         string         `json:"userID"`
+	CompanyName    string         `json:"companyName"`
+	FullName       string         `json:"fullName"`
+	ContactNumber  string         `json:"contactNumber"`
+	Email          string         `json:"email"` // "emailAddress" on some responses
+	Plan           Plan           `json:"plan"`
+	Status         CustomerStatus `json:"status"`
+	Address        Address        `json:"address"`
+	Number         NumberRef      `json:"number"` // or a top-level "phoneNumberE164"
+	ContractLength int            `json:"contractLength"`
+	Created        string         `json:"created"`
+	Destination    *Destination   `json:"destination"`
+	Raw            RawJSON        `json:"-"` // the object as sent
+}
+
+// UnmarshalJSON decodes a customer, accepting the alternative spellings a
+// public client checks for, and keeps the object in Raw.
+func (c *Customer) UnmarshalJSON(data []byte) error {
+	type plain Customer
+	aux := struct {
+		*plain
+		AltID     string `json:"ID"`
+		AltEmail  string `json:"emailAddress"`
+		AltNumber string `json:"phoneNumberE164"`
+	}{plain: (*plain)(c)}
+	if err := keepRaw(data, &aux, &c.Raw); err != nil {
+		return err
+	}
+	c.ID = cmp.Or(c.ID, aux.AltID)
+	c.Email = cmp.Or(c.Email, aux.AltEmail)
+	c.Number.NumberE164 = cmp.Or(c.Number.NumberE164, aux.AltNumber)
+	return nil
+}
+
+// CustomerCreateRequest is the body of Customers.Create.
+type CustomerCreateRequest struct {
+	Plan          Plan      `json:"plan"`
+	Address       Address   `json:"address,omitzero"` // required for hardware-only plans
+	CompanyName   string    `json:"companyName"`
+	FullName      string    `json:"fullName"`        // the primary contact
+	ContactNumber string    `json:"contactNumber"`   // any UK form; sent as 0…
+	Number        NumberRef `json:"number,omitzero"` // required for PlanHardwareOnly; any UK form, sent as 44…
+	Email         string    `json:"email,omitzero"`  // required for PlanStandard; unique platform-wide
+}
+
+func (r CustomerCreateRequest) normalize() (CustomerCreateRequest, error) {
+	var c checker
+	c.fail(oneOf("plan", r.Plan, PlanHardwareOnly, PlanHardwareOnlyCP, PlanStandard))
+	c.check("companyName", &r.CompanyName, requiredText)
+	c.check("fullName", &r.FullName, requiredText)
+	c.check("contactNumber", &r.ContactNumber, nationalNumber)
+	if r.Plan.hardwareOnly() || r.Address != (Address{}) {
+		r.Address = r.Address.normalize("address", &c)
+	}
+	if r.Plan == PlanHardwareOnly {
+		c.check("number.numberE164", &r.Number.NumberE164, ddiE164)
+	} else {
+		c.optional("number.numberE164", &r.Number.NumberE164, ddiE164)
+	}
+	if r.Plan == PlanStandard {
+		c.check("email", &r.Email, email)
+	} else {
+		c.optional("email", &r.Email, email)
+	}
+	return r, c.err
+}
+
+// CustomerUpdateRequest is the body of Customers.Update. Nil fields are
+// left as they are; at least one must be set.
+type CustomerUpdateRequest struct {
+	CompanyName   *string  `json:"companyName,omitzero"`
+	FullName      *string  `json:"fullName,omitzero"`
+	ContactNumber *string  `json:"contactNumber,omitzero"`
+	Email         *string  `json:"email,omitzero"`
+	Address       *Address `json:"address,omitzero"`
+}
+
+func (r CustomerUpdateRequest) normalize() (CustomerUpdateRequest, error) {
+	var c checker
+	if r == (CustomerUpdateRequest{}) {
+		c.fail(invalid("CustomerUpdateRequest", "sets no field"))
+	}
+	c.ptr("companyName", &r.CompanyName, requiredText)
+	c.ptr("fullName", &r.FullName, requiredText)
+	c.ptr("contactNumber", &r.ContactNumber, nationalNumber)
+	c.ptr("email", &r.Email, email)
+	if r.Address != nil {
+		a := r.Address.normalize("address", &c)
+		r.Address = &a
+	}
+	return r, c.err
+}
+
+// ContractRegradeRequest is the body of Customers.RegradeContract (field
+// name inferred).
+type ContractRegradeRequest struct {
+	ContractLength int `json:"contractLength"` // months, e.g. 24 or 60
+}
+
+func (r ContractRegradeRequest) normalize() (ContractRegradeRequest, error) {
+	if r.ContractLength <= 0 || r.ContractLength > 120 {
+		return r, invalid("contractLength", "must be between 1 and 120 months")
+	}
+	return r, nil
+}
+
+// PlanUpgradeRequest is the body of Customers.UpgradePlan (fields
+// inferred). Email is needed when moving to PlanStandard a customer that
+// has none.
+type PlanUpgradeRequest struct {
+	Plan  Plan   `json:"plan"`
+	Email string `json:"email,omitzero"`
+}
+
+func (r PlanUpgradeRequest) normalize() (PlanUpgradeRequest, error) {
+	var c checker
+	c.fail(oneOf("plan", r.Plan, PlanHardwareOnly, PlanHardwareOnlyCP, PlanStandard))
+	c.optional("email", &r.Email, email)
+	return r, c.err
+}
+
+// List returns every customer of the partner ("List Customers").
+//
+// API: GET /customers (path inferred from public material; if your
+// account's reference differs, call Client.Do).
+func (s *CustomersService) List(ctx context.Context) ([]Customer, error) {
+	return getList[Customer](ctx, s.client, "Customers.List", pathCustomers, nil)
+}
+
+// Create adds a customer ("Add Customer"). Hardware-only customers come
+// back with their SIP Destination.
+//
+// Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
+// the connection dropped after sending) the customer may exist: look it up
+// with List before trying again. ErrNumberInFlight means the number is in
+// another order: choose another. ErrEmailInUse means the email is taken
+// somewhere on the platform.
+//
+// API: POST /customers
+func (s *CustomersService) Create(ctx context.Context, req CustomerCreateRequest) (*Customer, error) {
+	req, err := req.normalize()
+	if err != nil {
+		return nil, err
+	}
+	return send[Customer](ctx, s.client, "Customers.Create", http.MethodPost, pathCustomers, req)
+}
+
+// Get returns one customer ("Get Customer").
+//
+// API: GET /customers/{customerID} (path inferred from public material;
+// if your account's reference differs, call Client.Do).
+func (s *CustomersService) Get(ctx context.Context, customerID string) (*Customer, error) {
+	path, err := expandPath(pathCustomer, customerID)
+	if err != nil {
+		return nil, err
+	}
+	return send[Customer](ctx, s.client, "Customers.Get", http.MethodGet, path, nil)
+}
+
+// Update changes a customer's details ("Update Customer"); nil fields stay
+// as they are. Idempotent: retried on 5xx and network errors.
+//
+// API: PUT /customers/{customerID} (path inferred from public material; if
+// your account's reference differs, call Client.Do).
+func (s *CustomersService) Update(ctx context.Context, customerID string, req CustomerUpdateRequest) (*Customer, error) {
+	path, err := expandPath(pathCustomer, customerID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[Customer](ctx, s.client, "Customers.Update", http.MethodPut, path, req)
+}
+
+// Delete removes a customer ("Delete Customer"). It cannot be undone. A
+// retried Delete whose first attempt succeeded may answer ErrNotFound.
+//
+// API: DELETE /customers/{customerID} (path inferred from public material;
+// if your account's reference differs, call Client.Do).
+func (s *CustomersService) Delete(ctx context.Context, customerID string) error {
+	path, err := expandPath(pathCustomer, customerID)
+	if err != nil {
+		return err
+	}
+	return s.client.do(ctx, &call{op: "Customers.Delete", method: http.MethodDelete, path: path})
+}
+
+// RegradeContract sets a new contract length, which also restarts the
+// contract ("Regrade Customer Contract").
+//
+// API: PUT /customers/{customerID}/contract (path and field inferred from
+// public material; if your account's reference differs, call Client.Do).
+func (s *CustomersService) RegradeContract(ctx context.Context, customerID string, req ContractRegradeRequest) (*Customer, error) {
+	path, err := expandPath(pathCustomerContract, customerID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[Customer](ctx, s.client, "Customers.RegradeContract", http.MethodPut, path, req)
+}
+
+// UpgradePlan moves a customer to a higher plan, typically hardware-only to
+// PlanStandard ("Upgrade Customer Plan"). Downgrades are refused by the API.
+//
+// API: PUT /customers/{customerID}/plan (path and fields inferred from
+// public material; if your account's reference differs, call Client.Do).
+func (s *CustomersService) UpgradePlan(ctx context.Context, customerID string, req PlanUpgradeRequest) (*Customer, error) {
+	path, err := expandPath(pathCustomerPlan, customerID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[Customer](ctx, s.client, "Customers.UpgradePlan", http.MethodPut, path, req)
+}

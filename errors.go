@@ -1,0 +1,258 @@
+package phonelineplus
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Sentinel errors. Every error the client returns for a failed call matches
+// at most a few of these through errors.Is, and carries detail in an
+// *APIError or *ValidationError reachable through errors.As on the same
+// value.
+var (
+	// ErrUnauthorized reports a 401: a rejected key/secret at /auth, or a
+	// token the API refused even after one fresh exchange.
+	ErrUnauthorized = errors.New("phonelineplus: unauthorized")
+	// ErrForbidden reports a 403.
+	ErrForbidden = errors.New("phonelineplus: forbidden")
+	// ErrNotFound reports a 404.
+	ErrNotFound = errors.New("phonelineplus: not found")
+	// ErrConflict reports a 409. PhoneLine+ also answers 409 for malformed
+	// requests, so read APIError.Message for the reason.
+	ErrConflict = errors.New("phonelineplus: conflict")
+	// ErrBadRequest reports a 400.
+	ErrBadRequest = errors.New("phonelineplus: bad request")
+	// ErrRateLimited reports a 429 still returned after the retries, a
+	// server-requested wait longer than WithMaxRetryWait, or a limiter wait
+	// that could not end before the context deadline.
+	ErrRateLimited = errors.New("phonelineplus: rate limited")
+	// ErrServer reports a 5xx status.
+	ErrServer = errors.New("phonelineplus: server error")
+	// ErrOutcomeUnknown reports that a non-idempotent request (a POST) was
+	// sent and may or may not have taken effect: the API answered 5xx, the
+	// connection was lost after the request was written, the deadline
+	// passed while waiting for the answer, or a success came back with a
+	// body that could not be read. The SDK never re-sends such a request;
+	// look the resource up before trying again.
+	ErrOutcomeUnknown = errors.New("phonelineplus: outcome unknown")
+	// ErrEmailInUse reports that an email address is already used somewhere
+	// on the platform (emails are unique across all of PhoneLine+). It also
+	// matches ErrConflict.
+	ErrEmailInUse = errors.New("phonelineplus: email already in use")
+	// ErrNumberInFlight reports that a phone number is tied up in another
+	// in-flight order; choose another number. It also matches ErrConflict or
+	// ErrBadRequest, as the API sent it.
+	ErrNumberInFlight = errors.New("phonelineplus: number has an in-flight order")
+	// ErrValidation reports bad input caught before anything was sent. The
+	// error is a *ValidationError naming the field.
+	ErrValidation = errors.New("phonelineplus: invalid input")
+	// ErrNetwork reports a request that failed in transport (dial, TLS,
+	// connection lost, per-attempt timeout) after any retries.
+	ErrNetwork = errors.New("phonelineplus: network error")
+	// ErrInvalidResponse reports a response that could not be read or
+	// decoded: malformed or truncated JSON, a body larger than
+	// WithMaxResponseBytes, or a redirect loop.
+	ErrInvalidResponse = errors.New("phonelineplus: invalid response")
+)
+
+// maxMessageLen caps APIError.Message so one log line stays one line.
+const maxMessageLen = 300
+
+// APIError is an HTTP response the client treats as a failure. Use
+// errors.Is with the sentinels for the category and errors.As for detail.
+type APIError struct {
+	StatusCode int
+	Method     string
+	Path       string        // path relative to the base URL, without the query
+	Message    string        // best-effort text from the body, single line, capped
+	Body       []byte        // the raw body, capped by WithMaxResponseBytes
+	RequestID  string        // from the response headers, when present
+	RetryAfter time.Duration // from Retry-After, when present
+}
+
+// Error returns one line: method, path, status and message.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("phonelineplus: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel for this error's status, or
+// ErrEmailInUse / ErrNumberInFlight when the body says so.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	case ErrEmailInUse:
+		return e.StatusCode == http.StatusConflict && isEmailInUse(e.Message)
+	case ErrNumberInFlight:
+		return (e.StatusCode == http.StatusConflict || e.StatusCode == http.StatusBadRequest) &&
+			strings.Contains(strings.ToLower(e.Message), "in-flight order")
+	}
+	return false
+}
+
+func isEmailInUse(msg string) bool {
+	m := strings.ToLower(msg)
+	return strings.Contains(m, "email") &&
+		(strings.Contains(m, "already in use") || strings.Contains(m, "already exists"))
+}
+
+// newAPIError builds an APIError from a response. Known secrets are scrubbed
+// from the body before it is kept, so no error can echo them.
+func newAPIError(method, path string, resp *http.Response, body []byte, scrub func([]byte) []byte) *APIError {
+	body = scrub(body)
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		Method:     method,
+		Path:       path,
+		Body:       body,
+		Message:    messageFromBody(resp.StatusCode, body),
+		RequestID:  requestID(resp.Header),
+	}
+	e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return e
+}
+
+func requestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "X-Amzn-Requestid", "X-Amz-Apigw-Id", "X-Correlation-Id"} {
+		if v := h.Get(k); v != "" {
+			return oneLine(v, 100)
+		}
+	}
+	return ""
+}
+
+// messageFromBody finds readable text in an error body: a JSON string, a
+// JSON object's message/error/detail field, or the plain text itself. An
+// HTML page is not a message.
+func messageFromBody(status int, body []byte) string {
+	text := strings.TrimSpace(string(body))
+	if text == "" || strings.HasPrefix(text, "<") {
+		return http.StatusText(status)
+	}
+	var s string
+	if json.Unmarshal(body, &s) == nil {
+		return oneLine(s, maxMessageLen)
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) == nil {
+		for _, k := range []string{"message", "Message", "error", "errorMessage", "detail", "title"} {
+			if json.Unmarshal(obj[k], &s) == nil && s != "" {
+				return oneLine(s, maxMessageLen)
+			}
+		}
+	}
+	return oneLine(text, maxMessageLen)
+}
+
+// oneLine folds control characters to spaces and caps the length, so a
+// hostile body cannot forge log lines.
+func oneLine(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// ValidationError reports input rejected before anything was sent. It
+// matches ErrValidation. Reason never repeats the rejected value.
+type ValidationError struct {
+	Field  string // the Go-side name of the input, in JSON path form, e.g. "address.postcode"
+	Reason string
+}
+
+// Error returns "phonelineplus: invalid <field>: <reason>".
+func (e *ValidationError) Error() string {
+	return "phonelineplus: invalid " + e.Field + ": " + e.Reason
+}
+
+// Is reports whether target is ErrValidation.
+func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+
+func invalid(field, reason string) *ValidationError {
+	return &ValidationError{Field: field, Reason: reason}
+}
+
+// outcomeUnknownError wraps the failure underneath ErrOutcomeUnknown so that
+// errors.Is matches both (and a context error, when that is the cause).
+type outcomeUnknownError struct {
+	method, path string
+	err          error
+}
+
+func (e *outcomeUnknownError) Error() string {
+	return fmt.Sprintf("phonelineplus: %s %s: outcome unknown, the request may have taken effect; look it up before retrying: %v",
+		e.method, e.path, e.err)
+}
+
+func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.err} }
+
+// networkError marks a transport failure with ErrNetwork.
+type networkError struct {
+	method, path string
+	err          error
+}
+
+func (e *networkError) Error() string {
+	return fmt.Sprintf("phonelineplus: %s %s: %v", e.method, e.path, e.err)
+}
+
+func (e *networkError) Unwrap() []error { return []error{ErrNetwork, e.err} }
+
+// responseError marks an unreadable response with ErrInvalidResponse.
+type responseError struct {
+	method, path string
+	status       int
+	err          error
+}
+
+func (e *responseError) Error() string {
+	return fmt.Sprintf("phonelineplus: %s %s: %d response could not be read: %v", e.method, e.path, e.status, e.err)
+}
+
+func (e *responseError) Unwrap() []error { return []error{ErrInvalidResponse, e.err} }

@@ -1,0 +1,201 @@
+package phonelineplus
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Base URLs of the Partner API. Every endpoint path is relative to one of
+// them.
+const (
+	// ProductionURL is the documented production base URL.
+	ProductionURL = "https://api.phonelineplus.com/v1"
+	// UATURL is the UAT (test) environment seen in a real client.
+	UATURL = "https://api-ss-gb-aws-uat.gammaapi.net/partner/v1"
+)
+
+const (
+	// DefaultMaxResponseBytes caps a response body.
+	DefaultMaxResponseBytes = 10 << 20
+	// DefaultAttemptTimeout bounds one HTTP attempt of the default HTTP
+	// client, so a call without a deadline can never hang. Creates can be
+	// slow (a public client waits 120 s), hence the generous value. Pass
+	// WithHTTPClient with another Timeout to change it, or give each call
+	// a context deadline.
+	DefaultAttemptTimeout = 120 * time.Second
+)
+
+// Option configures a Client. Options are made only by the With functions.
+type Option struct {
+	apply func(*config) error
+}
+
+type config struct {
+	baseURL      string
+	httpClient   *http.Client
+	limiter      Limiter
+	maxRetries   int
+	maxRetryWait time.Duration
+	tokenSource  TokenSource
+	logger       *slog.Logger
+	userAgent    string
+	maxBody      int64
+}
+
+// WithBaseURL sets the API base URL (default ProductionURL). It must be
+// https, or http to a loopback host (127.0.0.1, ::1, localhost) for tests
+// and the fake server, with no user info, query or fragment.
+func WithBaseURL(rawURL string) Option {
+	return Option{func(c *config) error {
+		u, err := checkBaseURL(rawURL)
+		c.baseURL = u
+		return err
+	}}
+}
+
+func checkBaseURL(rawURL string) (string, error) {
+	u, err := url.Parse(rawURL)
+	switch {
+	case err != nil:
+		return "", invalid("baseURL", "not a URL")
+	case u.User != nil:
+		return "", invalid("baseURL", "must not carry user info; credentials go to New")
+	case u.Host == "" || u.Opaque != "":
+		return "", invalid("baseURL", "needs a scheme and a host")
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return "", invalid("baseURL", "must not have a query or fragment")
+	case u.Scheme == "https":
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	default:
+		return "", invalid("baseURL", "must be https (plain http only to a loopback host)")
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// WithHTTPClient sets the HTTP client. The client is copied: its redirect
+// policy is wrapped so that only GET follows redirects and each hop waits on
+// the limiter. Its Timeout bounds each attempt.
+func WithHTTPClient(hc *http.Client) Option {
+	return Option{func(c *config) error {
+		if hc == nil {
+			return invalid("httpClient", "is nil")
+		}
+		c.httpClient = hc
+		return nil
+	}}
+}
+
+// WithLimiter replaces the in-process limiter, for example with a
+// redislimit.Limiter shared by many processes. *rate.Limiter satisfies
+// Limiter.
+func WithLimiter(l Limiter) Option {
+	return Option{func(c *config) error {
+		if l == nil {
+			return invalid("limiter", "is nil")
+		}
+		c.limiter = l
+		return nil
+	}}
+}
+
+// WithRateLimit sets the in-process limiter to perMinute requests a minute
+// with the given burst (default 100 and 1). Raise it only if Gamma has
+// raised your key's limit.
+func WithRateLimit(perMinute, burst int) Option {
+	return Option{func(c *config) error {
+		if perMinute <= 0 {
+			return invalid("perMinute", "must be positive")
+		}
+		if burst <= 0 {
+			return invalid("burst", "must be positive")
+		}
+		c.limiter = newRateLimiter(perMinute, burst)
+		return nil
+	}}
+}
+
+// WithMaxRetries sets how many times a retryable failure is retried
+// (default 3); 0 disables retries.
+func WithMaxRetries(n int) Option {
+	return Option{func(c *config) error {
+		if n < 0 {
+			return invalid("maxRetries", "must not be negative")
+		}
+		c.maxRetries = n
+		return nil
+	}}
+}
+
+// WithMaxRetryWait caps one server-requested wait (default 60 s). A
+// Retry-After longer than this is not waited for: the call returns the
+// error at once.
+func WithMaxRetryWait(d time.Duration) Option {
+	return Option{func(c *config) error {
+		if d < 0 {
+			return invalid("maxRetryWait", "must not be negative")
+		}
+		c.maxRetryWait = d
+		return nil
+	}}
+}
+
+// WithTokenSource replaces the key/secret exchange. The key ID and secret
+// given to New are then not sent anywhere.
+func WithTokenSource(ts TokenSource) Option {
+	return Option{func(c *config) error {
+		if ts == nil {
+			return invalid("tokenSource", "is nil")
+		}
+		c.tokenSource = ts
+		return nil
+	}}
+}
+
+// WithLogger logs one structured line per HTTP attempt at Debug level (Warn
+// for a failed one): operation, method, path, status, attempt, duration and
+// limiter wait. Headers, bodies and credentials are never logged. The
+// default is no logs.
+func WithLogger(l *slog.Logger) Option {
+	return Option{func(c *config) error {
+		c.logger = l
+		return nil
+	}}
+}
+
+// WithUserAgent appends product (such as "acme-provisioner/2.1") to the
+// User-Agent header.
+func WithUserAgent(product string) Option {
+	return Option{func(c *config) error {
+		for _, r := range product {
+			if r < 0x20 || r > 0x7e {
+				return invalid("userAgent", "must be printable ASCII")
+			}
+		}
+		c.userAgent = strings.TrimSpace(product)
+		return nil
+	}}
+}
+
+// WithMaxResponseBytes caps a response body (default 10 MiB). A larger
+// body fails the call with ErrInvalidResponse.
+func WithMaxResponseBytes(n int64) Option {
+	return Option{func(c *config) error {
+		if n <= 0 {
+			return invalid("maxResponseBytes", "must be positive")
+		}
+		c.maxBody = n
+		return nil
+	}}
+}

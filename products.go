@@ -1,0 +1,4 @@
+package phonelineplus
+
+// ProductsService handles the hardware catalogue. Use it as Client.Products.
+type ProductsService service

@@ -1,0 +1,51 @@
+package phonelineplus
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// DefaultRatePerMinute is PhoneLine+'s documented budget: 100 requests per
+// minute per API key, the /auth exchange included.
+const DefaultRatePerMinute = 100
+
+// Limiter paces the requests a Client sends. Wait blocks until one request
+// may be sent, and returns an error when it cannot grant one: ctx's error
+// when ctx is done, and an error matching ErrRateLimited when the slot lies
+// past ctx's deadline (so a call fails at once instead of sleeping first).
+//
+// *rate.Limiter from golang.org/x/time/rate satisfies Limiter, and
+// package redislimit shares one budget between processes. The client waits
+// before every HTTP request it sends: each attempt, each retry, each token
+// exchange and each replay after a 401.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// newRateLimiter returns the in-process token bucket: perMinute requests
+// per minute, evenly spaced, with the given burst.
+func newRateLimiter(perMinute, burst int) *rate.Limiter {
+	return rate.NewLimiter(rate.Every(time.Minute/time.Duration(perMinute)), burst)
+}
+
+// waitLimiter waits on l and gives its failure the client's meaning: the
+// context's error when ctx is done, ErrRateLimited when the wait could not
+// finish before the deadline.
+func waitLimiter(ctx context.Context, l Limiter) error {
+	err := l.Wait(ctx)
+	if err == nil {
+		return nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("phonelineplus: waiting for the rate limiter: %w", ctxErr)
+	}
+	if _, ok := l.(*rate.Limiter); ok {
+		// x/time/rate refuses, without sleeping, a wait that would pass
+		// the deadline; its error is not a sentinel, so name it here.
+		return fmt.Errorf("%w: no request slot before the context deadline (%v)", ErrRateLimited, err)
+	}
+	return fmt.Errorf("phonelineplus: rate limiter: %w", err)
+}

@@ -1,0 +1,196 @@
+package phonelineplus
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	// DefaultMaxRetries is how many times a retryable failure is retried.
+	DefaultMaxRetries = 3
+	// DefaultMaxRetryWait caps one server-requested wait (Retry-After).
+	DefaultMaxRetryWait = 60 * time.Second
+
+	backoffBase = 250 * time.Millisecond
+	backoffCap  = 30 * time.Second
+)
+
+// idempotent reports whether a request may be sent again after it may have
+// reached the server. POST (and any method outside HTTP's idempotent set)
+// may not: PhoneLine+ creates are not idempotent.
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// retryableStatus reports the statuses retried for idempotent requests.
+// Only 429 is retried for a POST: the API refused it without acting.
+func retryableStatus(status int, idem bool) bool {
+	switch status {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return idem
+	}
+	return false
+}
+
+// notSent reports a transport failure that certainly happened before any
+// byte of the request reached the server: dialling, DNS or the TLS
+// handshake. Only such failures let a POST be tried again.
+func notSent(err error, wroteHeaders bool) bool {
+	if wroteHeaders {
+		return false
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var (
+		dnsErr    *net.DNSError
+		certErr   *tls.CertificateVerificationError
+		recErr    tls.RecordHeaderError
+		alertErr  tls.AlertError
+		authority x509.UnknownAuthorityError
+		hostErr   x509.HostnameError
+	)
+	return errors.As(err, &dnsErr) || errors.As(err, &certErr) || errors.As(err, &recErr) ||
+		errors.As(err, &alertErr) || errors.As(err, &authority) || errors.As(err, &hostErr)
+}
+
+// backoff returns the wait before retry number attempt (0-based):
+// exponential from 250 ms, capped at 30 s, with full jitter.
+func backoff(attempt int) time.Duration {
+	ceiling := backoffCap
+	if attempt < 20 {
+		ceiling = min(backoffCap, backoffBase<<attempt)
+	}
+	return rand.N(ceiling + 1)
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an
+// HTTP-date. ok is false when the header is absent or unreadable.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		const maxSecs = int64((1<<63 - 1) / int64(time.Second))
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// sleep waits d, or returns ctx's error as soon as ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// fitsDeadline reports whether a wait of d ends before ctx's deadline.
+func fitsDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Now().Add(d).Before(deadline)
+}
+
+// judge turns one attempt's result into the call's fate: wait < 0 ends the
+// call with err (nil on success); otherwise the call is retried after wait.
+func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attempt int) (err error, wait time.Duration) {
+	const done = -1
+	canRetry := attempt < c.core.maxRetries
+	success := r.status >= 200 && r.status < 300
+	if r.err != nil && r.status != 0 && !success && ctx.Err() == nil && !errors.Is(r.err, errBodyTooLarge) {
+		// An error status whose body could not be read: the status
+		// still says what happened.
+		r.body, r.err = nil, nil
+	}
+	switch {
+	case r.pre:
+		return r.err, done
+	case r.err != nil && ctx.Err() != nil:
+		err = fmt.Errorf("phonelineplus: %s %s: %w", cl.method, cl.path, ctx.Err())
+		if !idem && r.sent {
+			err = &outcomeUnknownError{method: cl.method, path: cl.path, err: err}
+		}
+		return err, done
+	case r.err != nil:
+		if errors.Is(r.err, ErrRateLimited) { // a redirect hop's limiter wait
+			return r.err, done
+		}
+		final := errors.Is(r.err, errRedirectLoop) || errors.Is(r.err, errBodyTooLarge)
+		if r.status == 0 && !final {
+			err = &networkError{method: cl.method, path: cl.path, err: c.scrubError(r.err)}
+		} else {
+			err = &responseError{method: cl.method, path: cl.path, status: r.status, err: r.err}
+		}
+		if !idem && r.sent {
+			return &outcomeUnknownError{method: cl.method, path: cl.path, err: err}, done
+		}
+		if final || !canRetry {
+			return err, done
+		}
+		wait = backoff(attempt)
+		if !fitsDeadline(ctx, wait) {
+			return err, done
+		}
+		return nil, wait
+	case success:
+		return nil, done
+	}
+	apiErr := newAPIError(cl.method, cl.path, r.resp, r.body, c.scrub)
+	if !retryableStatus(r.status, idem) || !canRetry {
+		if !idem && r.status >= 500 {
+			return &outcomeUnknownError{method: cl.method, path: cl.path, err: apiErr}, done
+		}
+		return apiErr, done
+	}
+	wait = backoff(attempt)
+	if ra, ok := parseRetryAfter(r.resp.Header.Get("Retry-After"), time.Now()); ok {
+		if ra > c.core.maxRetryWait {
+			return apiErr, done
+		}
+		wait = ra
+	}
+	if !fitsDeadline(ctx, wait) {
+		return apiErr, done
+	}
+	return nil, wait
+}
+
+// scrubError keeps a transport error's chain but scrubs its text.
+func (c *Client) scrubError(err error) error {
+	if s := err.Error(); c.scrubString(s) != s {
+		return errors.New(c.scrubString(s))
+	}
+	return err
+}
