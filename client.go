@@ -223,10 +223,10 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 
 // result is what one attempt produced.
 type result struct {
-	tok     *cachedToken // the token sent, if any
-	status  int          // 0: no response
-	resp    *http.Response
-	body    []byte
+	tok    *cachedToken // the token sent, if any
+	status int          // 0: no response
+	resp   *http.Response
+	body   []byte
 	err    error // before any response: limiter, token, transport; after: body read or decode
 	pre    bool  // err came before the HTTP request: limiter or token
 	sent   bool  // the request may have reached the server
