@@ -18,7 +18,7 @@ import (
 const pathAuth = "/auth"
 
 // Token is a bearer token for the Partner API. Its String, GoString,
-// Format and LogValue never show AccessToken.
+// Format, LogValue and MarshalJSON never show AccessToken.
 type Token struct {
 	AccessToken string
 	Expiry      time.Time // zero: no known expiry; used until the API answers 401
@@ -42,6 +42,15 @@ func (t Token) Format(f fmt.State, verb rune) {
 		return
 	}
 	fmt.Fprint(f, t.String())
+}
+
+// MarshalJSON writes the expiry only, so a token inside a struct that is
+// logged as JSON stays hidden.
+func (t Token) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AccessToken string
+		Expiry      time.Time
+	}{mask, t.Expiry})
 }
 
 // LogValue logs the expiry only.
@@ -121,7 +130,7 @@ func parseExpires(raw json.RawMessage, now time.Time) time.Time {
 	switch {
 	case v > 1e12: // milliseconds
 		return time.UnixMilli(int64(v))
-	case v < 1e9: // a lifetime, not an instant
+	case v < 1e8: // a lifetime (under ~3 years), not an instant
 		return now.Add(time.Duration(v * float64(time.Second)))
 	}
 	return time.Unix(int64(v), 0)

@@ -40,6 +40,53 @@ type env struct {
 func setup(t *testing.T, opts ...Option) *env {
 	t.Helper()
 	e := &env{mux: http.NewServeMux()}
+	srv := httptest.NewServer(e.root())
+	t.Cleanup(srv.Close)
+	e.url = srv.URL + testPrefix
+	e.client = newTestClient(t, e.url, opts...)
+	return e
+}
+
+// setupMem is setup without the network: the client's transport calls the
+// handlers directly, so it works inside a testing/synctest bubble, where
+// every wait is virtual.
+func setupMem(t *testing.T, opts ...Option) *env {
+	t.Helper()
+	e := &env{mux: http.NewServeMux(), url: "http://127.0.0.1" + testPrefix}
+	hc := &http.Client{Transport: handlerTransport{e.root()}}
+	e.client = newTestClient(t, e.url, append([]Option{WithHTTPClient(hc)}, opts...)...)
+	return e
+}
+
+func newTestClient(t *testing.T, url string, opts ...Option) *Client {
+	t.Helper()
+	base := []Option{WithBaseURL(url), WithLimiter(rate.NewLimiter(rate.Inf, 1)), WithMaxRetries(0)}
+	c, err := New(testKeyID, testSecret, append(base, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+// handlerTransport serves requests with a handler, in the caller's goroutine.
+type handlerTransport struct{ h http.Handler }
+
+func (ht handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	rec := httptest.NewRecorder()
+	ht.h.ServeHTTP(rec, r)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// roundTripFunc is a transport scripted by a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// root is the server side: a fake /auth and the test's API handlers.
+func (e *env) root() http.Handler {
 	root := http.NewServeMux()
 	root.HandleFunc("POST "+testPrefix+"/auth", func(w http.ResponseWriter, r *http.Request) {
 		e.auths.Add(1)
@@ -58,14 +105,7 @@ func setup(t *testing.T, opts ...Option) *env {
 		}
 		e.mux.ServeHTTP(w, r)
 	})))
-	srv := httptest.NewServer(root)
-	t.Cleanup(srv.Close)
-	e.url = srv.URL + testPrefix
-	base := []Option{WithBaseURL(e.url), WithLimiter(rate.NewLimiter(rate.Inf, 1)), WithMaxRetries(0)}
-	c, err := New(testKeyID, testSecret, append(base, opts...)...)
-	require.NoError(t, err)
-	e.client = c
-	return e
+	return root
 }
 
 func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
@@ -103,4 +143,15 @@ func (e *env) assertNothingSent(t *testing.T, err error, field string) {
 	assert.Equal(t, field, ve.Field)
 	assert.Zero(t, e.hits.Load(), "requests sent")
 	assert.Zero(t, e.auths.Load(), "token exchanges")
+}
+
+func readAll(r *http.Request) ([]byte, error) { return io.ReadAll(r.Body) }
+
+// jsonResponse is a scripted transport's reply.
+func jsonResponse(r *http.Request, status int, body string) *http.Response {
+	rec := httptest.NewRecorder()
+	writeJSON(rec, status, body)
+	resp := rec.Result()
+	resp.Request = r
+	return resp
 }

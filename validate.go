@@ -84,7 +84,7 @@ func nationalNumber(field, s string) (string, error) {
 	return "0" + nsn, nil
 }
 
-var postcodeRE = regexp.MustCompile(`^(?:[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}|GIR0AA)$`)
+var postcodeRE = regexp.MustCompile(`^(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}|GIR0AA)$`)
 
 // postcode normalises a UK postcode to upper case without spaces
 // ("SW1A1AA"), as the observed client sends it.

@@ -1,0 +1,72 @@
+package phonelineplus
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAPIErrorCategories(t *testing.T) {
+	t.Parallel()
+	all := []error{ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrBadRequest, ErrRateLimited,
+		ErrServer, ErrEmailInUse, ErrNumberInFlight, ErrOutcomeUnknown, ErrValidation, ErrNetwork, ErrInvalidResponse}
+	tests := []struct {
+		status int
+		body   string
+		want   []error
+	}{
+		{401, `{"message":"Unauthorized"}`, []error{ErrUnauthorized}},
+		{403, ``, []error{ErrForbidden}},
+		{404, `not here`, []error{ErrNotFound}},
+		{400, `{"message":"companyName is required"}`, []error{ErrBadRequest}},
+		{409, `{"message":"Malformed request"}`, []error{ErrConflict}},
+		{409, `{"message":"Email address a@example.com is already in use"}`, []error{ErrConflict, ErrEmailInUse}},
+		{409, `"A user with this email already exists"`, []error{ErrConflict, ErrEmailInUse}},
+		{409, `Number 441610000000 has an existing in-flight order and cannot currently have a change or terminate order`, []error{ErrConflict, ErrNumberInFlight}},
+		{400, `{"error":"This number has an existing In-Flight Order"}`, []error{ErrBadRequest, ErrNumberInFlight}},
+		{429, `{"message":"Too Many Requests"}`, []error{ErrRateLimited}},
+		{500, `Timeout`, []error{ErrServer}},
+		{503, `<html><body>Service Unavailable</body></html>`, []error{ErrServer}},
+	}
+	for _, tt := range tests {
+		resp := &http.Response{StatusCode: tt.status, Header: http.Header{}}
+		err := error(newAPIError("POST", "/customers", resp, []byte(tt.body), func(b []byte) []byte { return b }))
+		for _, s := range all {
+			want := false
+			for _, w := range tt.want {
+				want = want || w == s
+			}
+			assert.Equal(t, want, errors.Is(err, s), "%d %s is %v", tt.status, tt.body, s)
+		}
+	}
+}
+
+func TestAPIErrorMessage(t *testing.T) {
+	t.Parallel()
+	h := http.Header{"X-Request-Id": {"req-42"}, "Retry-After": {"5"}}
+	e := newAPIError("GET", "/stats", &http.Response{StatusCode: 503, Header: h},
+		[]byte("<html><title>Bad gateway</title></html>"), func(b []byte) []byte { return b })
+	assert.Equal(t, "phonelineplus: GET /stats: 503 Service Unavailable (request req-42)", e.Error())
+	assert.Equal(t, "req-42", e.RequestID)
+	assert.EqualValues(t, 5e9, e.RetryAfter)
+
+	long := newAPIError("GET", "/x", &http.Response{StatusCode: 400, Header: http.Header{}},
+		[]byte("line one\r\nInjected: log line\x00"+strings.Repeat("é", 400)), func(b []byte) []byte { return b })
+	assert.NotContains(t, long.Error(), "\n")
+	assert.NotContains(t, long.Error(), "\x00")
+	assert.LessOrEqual(t, len(long.Message), maxMessageLen+len("…"))
+}
+
+func TestValidationError(t *testing.T) {
+	t.Parallel()
+	err := error(invalid("address.postcode", "is not a UK postcode"))
+	assert.EqualError(t, err, "phonelineplus: invalid address.postcode: is not a UK postcode")
+	assert.ErrorIs(t, err, ErrValidation)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "address.postcode", ve.Field)
+}

@@ -1,0 +1,85 @@
+package phonelineplus
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDefaultLimiterPaces100PerMinute(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e := setupMem(t)
+		e.client = newTestClient(t, e.url, WithHTTPClient(&http.Client{Transport: handlerTransport{e.root()}}),
+			WithRateLimit(DefaultRatePerMinute, 1))
+		e.mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, `{}`) })
+		const n = 10
+		start := time.Now()
+		for range n {
+			require.NoError(t, e.client.Do(t.Context(), http.MethodGet, "/stats", nil, nil))
+		}
+		// n calls plus the /auth exchange, 600 ms apart.
+		assert.Equal(t, n*600*time.Millisecond, time.Since(start))
+		assert.GreaterOrEqual(t, time.Since(start), (n-1)*600*time.Millisecond)
+	})
+}
+
+func TestLimiterDeadlineFailsFast(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e := setupMem(t)
+		e.client = newTestClient(t, e.url, WithHTTPClient(&http.Client{Transport: handlerTransport{e.root()}}),
+			WithRateLimit(1, 1))
+		e.mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, `{}`) })
+		// The exchange spends the only slot of this minute.
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		start := time.Now()
+		err := e.client.Do(ctx, http.MethodGet, "/stats", nil, nil)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded)
+		assert.Zero(t, time.Since(start), "no sleep before failing")
+		assert.Zero(t, e.hits.Load())
+	})
+}
+
+func TestLimiterWaitedBeforeEveryRequest(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		lim := &countingLimiter{}
+		e := setupMem(t, WithLimiter(lim), WithMaxRetries(3))
+		var calls atomic.Int64
+		e.mux.Handle("GET /stats", statusSeq(&calls, nil, 503, 200))
+		require.NoError(t, e.client.Do(t.Context(), http.MethodGet, "/stats", nil, nil))
+		assert.Equal(t, int64(3), lim.waits.Load(), "the exchange, the attempt and the retry")
+	})
+}
+
+type countingLimiter struct{ waits atomic.Int64 }
+
+func (l *countingLimiter) Wait(ctx context.Context) error {
+	l.waits.Add(1)
+	return ctx.Err()
+}
+
+type refusingLimiter struct{}
+
+var errLimiterDown = errors.New("limiter backend down")
+
+func (refusingLimiter) Wait(context.Context) error { return errLimiterDown }
+
+func TestCustomLimiterErrorsPassThrough(t *testing.T) {
+	t.Parallel()
+	e := setup(t, WithLimiter(refusingLimiter{}))
+	err := e.client.Do(t.Context(), http.MethodGet, "/stats", nil, nil)
+	assert.ErrorIs(t, err, errLimiterDown)
+	assert.NotErrorIs(t, err, ErrRateLimited, "a broken limiter is not a rate limit")
+	assert.Zero(t, e.hits.Load())
+}
