@@ -211,7 +211,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 			attempt--
 			continue
 		}
-		err, wait := c.judge(ctx, cl, r, idem, attempt)
+		wait, err := c.judge(ctx, cl, r, idem, attempt)
 		if wait < 0 {
 			return err
 		}

@@ -125,7 +125,7 @@ func fitsDeadline(ctx context.Context, d time.Duration) bool {
 
 // judge turns one attempt's result into the call's fate: wait < 0 ends the
 // call with err (nil on success); otherwise the call is retried after wait.
-func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attempt int) (err error, wait time.Duration) {
+func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attempt int) (wait time.Duration, err error) {
 	const done = -1
 	canRetry := attempt < c.core.maxRetries
 	success := r.status >= 200 && r.status < 300
@@ -136,16 +136,16 @@ func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attem
 	}
 	switch {
 	case r.pre:
-		return r.err, done
+		return done, r.err
 	case r.err != nil && ctx.Err() != nil:
 		err = fmt.Errorf("phonelineplus: %s %s: %w", cl.method, cl.path, ctx.Err())
 		if !idem && r.sent {
 			err = &outcomeUnknownError{method: cl.method, path: cl.path, err: err}
 		}
-		return err, done
+		return done, err
 	case r.err != nil:
 		if errors.Is(r.err, ErrRateLimited) { // a redirect hop's limiter wait
-			return r.err, done
+			return done, r.err
 		}
 		final := errors.Is(r.err, errRedirectLoop) || errors.Is(r.err, errBodyTooLarge)
 		if r.status == 0 && !final {
@@ -154,37 +154,37 @@ func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attem
 			err = &responseError{method: cl.method, path: cl.path, status: r.status, err: r.err}
 		}
 		if !idem && r.sent {
-			return &outcomeUnknownError{method: cl.method, path: cl.path, err: err}, done
+			return done, &outcomeUnknownError{method: cl.method, path: cl.path, err: err}
 		}
 		if final || !canRetry {
-			return err, done
+			return done, err
 		}
 		wait = backoff(attempt)
 		if !fitsDeadline(ctx, wait) {
-			return err, done
+			return done, err
 		}
-		return nil, wait
+		return wait, nil
 	case success:
-		return nil, done
+		return done, nil
 	}
 	apiErr := newAPIError(cl.method, cl.path, r.resp, r.body, c.scrub)
 	if !retryableStatus(r.status, idem) || !canRetry {
 		if !idem && r.status >= 500 {
-			return &outcomeUnknownError{method: cl.method, path: cl.path, err: apiErr}, done
+			return done, &outcomeUnknownError{method: cl.method, path: cl.path, err: apiErr}
 		}
-		return apiErr, done
+		return done, apiErr
 	}
 	wait = backoff(attempt)
 	if ra, ok := parseRetryAfter(r.resp.Header.Get("Retry-After"), time.Now()); ok {
 		if ra > c.core.maxRetryWait {
-			return apiErr, done
+			return done, apiErr
 		}
 		wait = ra
 	}
 	if !fitsDeadline(ctx, wait) {
-		return apiErr, done
+		return done, apiErr
 	}
-	return nil, wait
+	return wait, nil
 }
 
 // scrubError keeps a transport error's chain but scrubs its text.
