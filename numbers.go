@@ -1,4 +1,285 @@
 package phonelineplus
 
+import (
+	"cmp"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Number paths, relative to the base URL. List, Allocate, Deallocate and
+// ListAvailable are observed in a real client; the others are inferred.
+const (
+	pathNumbers          = "/customers/{customerID}/numbers/" // the trailing slash is as observed
+	pathNumbersCreate    = "/customers/{customerID}/numbers"
+	pathNumber           = "/customers/{customerID}/numbers/{numberID}"
+	pathNumberAllocate   = "/customers/{customerID}/numbers/{numberID}/allocate"
+	pathNumberDeallocate = "/customers/{customerID}/numbers/{numberID}/deallocate"
+	pathAreaCodes        = "/numbers/area-codes"
+	pathAvailableNumbers = "/numbers/available"
+)
+
 // NumbersService handles customer phone numbers and the available-number pool. Use it as Client.Numbers.
 type NumbersService service
+
+// NumberType is the kind of a PhoneLine+ number.
+type NumberType string
+
+// Known number types.
+const (
+	// NumberTypeGeographic is a UK town or city number (01…, 02…); searching
+	// for one needs an area code.
+	NumberTypeGeographic NumberType = "standard_geographic"
+	// NumberTypeNonGeographic is a UK non-geographic number (03…).
+	NumberTypeNonGeographic NumberType = "standard_nongeographic"
+)
+
+// Allocation names the user a number is allocated to.
+type Allocation struct {
+	UserID string `json:"userID"`
+}
+
+// Number is a phone number of a customer as the API returns it.
+type Number struct {
+	ID                string      `json:"ID"`
+	NumberE164        string      `json:"numberE164"` // E.164 digits without "+": "441610000000"
+	Type              NumberType  `json:"type"`
+	DisplayNumberType string      `json:"displayNumberType"` // a label, e.g. "UK Geographic Number"
+	AllocatedTo       *Allocation `json:"allocatedTo"`       // nil when the number is not allocated
+	Raw               RawJSON     `json:"-"`                 // the object as sent
+}
+
+// UnmarshalJSON decodes a number and keeps the object in Raw. An
+// allocatedTo without a userID means the number is not allocated, so
+// AllocatedTo is nil then.
+func (n *Number) UnmarshalJSON(data []byte) error {
+	type plain Number
+	aux := struct {
+		*plain
+		AltNumber string `json:"phoneNumberE164"`
+	}{plain: (*plain)(n)}
+	if err := keepRaw(data, &aux, &n.Raw); err != nil {
+		return err
+	}
+	n.NumberE164 = cmp.Or(n.NumberE164, aux.AltNumber)
+	if n.AllocatedTo != nil && n.AllocatedTo.UserID == "" {
+		n.AllocatedTo = nil
+	}
+	return nil
+}
+
+// AreaCode is a UK geographic area code usable with ListAvailable.
+type AreaCode struct {
+	AreaCode string  `json:"areaCode"` // E.164 form without "+": "44161" for 0161
+	Name     string  `json:"name"`     // e.g. "Manchester"
+	Raw      RawJSON `json:"-"`        // the object as sent
+}
+
+// UnmarshalJSON decodes an area code given as a string or a number and
+// keeps the object in Raw.
+func (a *AreaCode) UnmarshalJSON(data []byte) error {
+	type plain AreaCode
+	aux := struct {
+		*plain
+		AreaCode looseString `json:"areaCode"`
+	}{plain: (*plain)(a)}
+	if err := keepRaw(data, &aux, &a.Raw); err != nil {
+		return err
+	}
+	a.AreaCode = string(aux.AreaCode)
+	return nil
+}
+
+// AvailableNumber is a number from the pool that can be given to a customer
+// (Numbers.Create, CustomerCreateRequest.Number, UserCreateRequest.PhoneNumber).
+type AvailableNumber struct {
+	NumberE164 string     `json:"numberE164"` // E.164 digits without "+"
+	Type       NumberType `json:"type"`
+	Raw        RawJSON    `json:"-"` // the object as sent
+}
+
+// UnmarshalJSON decodes an available number, accepting phoneNumberE164 for
+// numberE164, and keeps the object in Raw.
+func (a *AvailableNumber) UnmarshalJSON(data []byte) error {
+	type plain AvailableNumber
+	aux := struct {
+		*plain
+		AltNumber string `json:"phoneNumberE164"`
+	}{plain: (*plain)(a)}
+	if err := keepRaw(data, &aux, &a.Raw); err != nil {
+		return err
+	}
+	a.NumberE164 = cmp.Or(a.NumberE164, aux.AltNumber)
+	return nil
+}
+
+// NumberCreateRequest is the body of Numbers.Create (fields inferred).
+type NumberCreateRequest struct {
+	NumberE164 string `json:"numberE164"` // a number from ListAvailable; any UK form, sent as 44…
+}
+
+func (r NumberCreateRequest) normalize() (NumberCreateRequest, error) {
+	var c checker
+	c.check("numberE164", &r.NumberE164, ddiE164)
+	return r, c.err
+}
+
+// numberAllocateRequest is the body of Numbers.Allocate.
+type numberAllocateRequest struct {
+	UserID string `json:"userID"`
+}
+
+// AvailableNumbersOptions selects the numbers Numbers.ListAvailable returns.
+type AvailableNumbersOptions struct {
+	// NumberType is required.
+	NumberType NumberType
+	// AreaCode is required for NumberTypeGeographic. It may be given as
+	// "0161", "+44161" or "44161" and is sent as "44161".
+	AreaCode string
+}
+
+func (o AvailableNumbersOptions) normalize() (AvailableNumbersOptions, error) {
+	var c checker
+	c.fail(oneOf("numberType", o.NumberType, NumberTypeGeographic, NumberTypeNonGeographic))
+	if o.NumberType == NumberTypeGeographic {
+		c.check("areaCode", &o.AreaCode, areaCode)
+	} else {
+		c.optional("areaCode", &o.AreaCode, areaCode)
+	}
+	if c.err == nil && o.NumberType == NumberTypeGeographic && o.AreaCode[2] == '3' {
+		c.fail(invalid("areaCode", "is not a geographic (01/02) area code"))
+	}
+	return o, c.err
+}
+
+func (o AvailableNumbersOptions) query() url.Values {
+	q := url.Values{"numberType": {string(o.NumberType)}}
+	if o.AreaCode != "" {
+		q.Set("areaCode", o.AreaCode)
+	}
+	return q
+}
+
+// areaCode normalises a UK area code given as 0…, +44… or 44… to its E.164
+// digits without "+" ("44161").
+func areaCode(field, s string) (string, error) {
+	d := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
+	switch {
+	case d == "":
+		return "", invalid(field, "is required")
+	case strings.HasPrefix(d, "+44"):
+		d = d[3:]
+	case strings.HasPrefix(d, "44"):
+		d = d[2:]
+	case strings.HasPrefix(d, "0"):
+		d = d[1:]
+	default:
+		return "", invalid(field, "must be a UK area code: 0…, +44… or 44…")
+	}
+	if len(d) < 2 || len(d) > 5 || strings.IndexFunc(d, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return "", invalid(field, "must have 2 to 5 digits after the 0 or 44 prefix")
+	}
+	if d[0] < '1' || d[0] > '3' {
+		return "", invalid(field, "is not a geographic or non-geographic area code")
+	}
+	return "44" + d, nil
+}
+
+// List returns the numbers of a customer and whom each is allocated to
+// ("List Customer Numbers").
+//
+// API: GET /customers/{customerID}/numbers/
+func (s *NumbersService) List(ctx context.Context, customerID string) ([]Number, error) {
+	path, err := expandPath(pathNumbers, customerID)
+	if err != nil {
+		return nil, err
+	}
+	return getList[Number](ctx, s.client, "Numbers.List", path, nil)
+}
+
+// Create adds a number, usually one picked from ListAvailable, to a
+// customer ("Add Customer Number").
+//
+// Not idempotent. On ErrOutcomeUnknown the number may have been added: look
+// it up with List before trying again. ErrNumberInFlight means the number
+// is in another order: choose another.
+//
+// API: POST /customers/{customerID}/numbers (path and fields inferred from
+// public material; if your account's reference differs, call Client.Do).
+func (s *NumbersService) Create(ctx context.Context, customerID string, req NumberCreateRequest) (*Number, error) {
+	path, err := expandPath(pathNumbersCreate, customerID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[Number](ctx, s.client, "Numbers.Create", http.MethodPost, path, req)
+}
+
+// Get returns one number of a customer ("Get Customer Number").
+//
+// API: GET /customers/{customerID}/numbers/{numberID} (path inferred from
+// public material; if your account's reference differs, call Client.Do).
+func (s *NumbersService) Get(ctx context.Context, customerID, numberID string) (*Number, error) {
+	path, err := expandPath(pathNumber, customerID, numberID)
+	if err != nil {
+		return nil, err
+	}
+	return send[Number](ctx, s.client, "Numbers.Get", http.MethodGet, path, nil)
+}
+
+// Allocate assigns a customer's number to one of its users and returns the
+// updated number ("Allocate Customer Number"). The user must exist.
+// Idempotent (a PUT): retried on 5xx and network errors. To move a user to
+// another number, allocate the new number before deallocating the old one,
+// as the observed client does, so the user is never left without one.
+//
+// API: PUT /customers/{customerID}/numbers/{numberID}/allocate
+func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, userID string) (*Number, error) {
+	path, err := expandPath(pathNumberAllocate, customerID, numberID)
+	if err == nil {
+		err = checkID("userID", userID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[Number](ctx, s.client, "Numbers.Allocate", http.MethodPut, path, numberAllocateRequest{UserID: userID})
+}
+
+// Deallocate takes a customer's number away from its user and returns the
+// updated number, with AllocatedTo nil ("Deallocate Customer Number").
+// Idempotent (a DELETE): retried on 5xx and network errors.
+//
+// API: DELETE /customers/{customerID}/numbers/{numberID}/deallocate
+func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID string) (*Number, error) {
+	path, err := expandPath(pathNumberDeallocate, customerID, numberID)
+	if err != nil {
+		return nil, err
+	}
+	return send[Number](ctx, s.client, "Numbers.Deallocate", http.MethodDelete, path, nil)
+}
+
+// ListAreaCodes returns the UK area codes ListAvailable accepts ("List Area
+// Codes").
+//
+// API: GET /numbers/area-codes (path inferred from public material; if
+// your account's reference differs, call Client.Do).
+func (s *NumbersService) ListAreaCodes(ctx context.Context) ([]AreaCode, error) {
+	return getList[AreaCode](ctx, s.client, "Numbers.ListAreaCodes", pathAreaCodes, nil)
+}
+
+// ListAvailable returns numbers from the pool that can be given to a
+// customer ("List Available Numbers"). A number listed here may still be
+// tied up in another in-flight order: using it can fail later with
+// ErrNumberInFlight, so keep a few spare.
+//
+// API: GET /numbers/available?numberType=&areaCode=
+func (s *NumbersService) ListAvailable(ctx context.Context, opts AvailableNumbersOptions) ([]AvailableNumber, error) {
+	opts, err := opts.normalize()
+	if err != nil {
+		return nil, err
+	}
+	return getList[AvailableNumber](ctx, s.client, "Numbers.ListAvailable", pathAvailableNumbers, opts.query())
+}

@@ -1,4 +1,405 @@
 package phonelineplus
 
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// User paths, relative to the base URL. List and Create are observed in a
+// real client; the others are inferred (see endpoints.md).
+const (
+	pathUsers                = "/customers/{customerID}/users/" // the trailing slash is as observed
+	pathUsersCreate          = "/customers/{customerID}/users"
+	pathUser                 = "/customers/{customerID}/users/{userID}"
+	pathUserResendActivation = "/customers/{customerID}/users/{userID}/resend-activation"
+	pathUserPasswordReset    = "/customers/{customerID}/users/{userID}/password-reset"
+	pathUserCallSettings     = "/customers/{customerID}/users/{userID}/call-settings"
+	pathUserScheduleSettings = "/customers/{customerID}/users/{userID}/schedule-settings"
+)
+
 // UsersService handles a customer's users. Use it as Client.Users.
 type UsersService service
+
+// UserType is a user's role within the customer.
+type UserType string
+
+// User types.
+const (
+	UserStandard UserType = "standard"
+	UserAdmin    UserType = "admin"
+)
+
+// UserStatus is a user's account status.
+type UserStatus string
+
+// User statuses (API spelling inferred).
+const (
+	// UserPendingActivation: the activation email is sent and not yet used.
+	UserPendingActivation UserStatus = "pending_activation"
+	UserActive            UserStatus = "active"
+)
+
+// User is a customer's user as the API returns it. A create response may
+// lack the ID: find the user with List then.
+type User struct {
+	ID          string     `json:"ID"` // also read from "id", "userID", "userId" or "user_id"
+	FullName    string     `json:"fullName"`
+	Email       string     `json:"email"`
+	Type        UserType   `json:"type"`
+	Address     Address    `json:"address"`
+	PhoneNumber string     `json:"phoneNumber"`
+	Status      UserStatus `json:"status"`
+	Raw         RawJSON    `json:"-"` // the object as sent
+}
+
+// UnmarshalJSON decodes a user, accepting the alternative spellings a
+// public client checks for ("name" for fullName, several for the ID), and
+// keeps the object in Raw.
+func (u *User) UnmarshalJSON(data []byte) error {
+	type plain User
+	aux := struct {
+		*plain
+		AltName       string `json:"name"`
+		AltUserID     string `json:"userID"` // matches "userId" too
+		AltUserIDAnon string `json:"user_id"`
+	}{plain: (*plain)(u)}
+	if err := keepRaw(data, &aux, &u.Raw); err != nil {
+		return err
+	}
+	u.ID = cmp.Or(u.ID, aux.AltUserID, aux.AltUserIDAnon)
+	u.FullName = cmp.Or(u.FullName, aux.AltName)
+	return nil
+}
+
+// UserCreateRequest is the body of Users.Create.
+type UserCreateRequest struct {
+	Type     UserType `json:"type"`
+	FullName string   `json:"fullName"`
+	Email    string   `json:"email"`            // unique platform-wide
+	Address  Address  `json:"address,omitzero"` // checked when set; County may be empty
+	// PhoneNumber is optional; any UK form, sent in national form
+	// ("01610000000"). The observed bulk flow puts here a DDI taken from
+	// Numbers.ListAvailable, to be provisioned for the user; one example
+	// passes a mobile number instead.
+	PhoneNumber string `json:"phoneNumber,omitzero"`
+}
+
+func (r UserCreateRequest) normalize() (UserCreateRequest, error) {
+	var c checker
+	c.fail(oneOf("type", r.Type, UserStandard, UserAdmin))
+	c.check("fullName", &r.FullName, requiredText)
+	c.check("email", &r.Email, email)
+	if r.Address != (Address{}) {
+		r.Address = r.Address.normalize("address", &c)
+	}
+	c.optional("phoneNumber", &r.PhoneNumber, nationalNumber)
+	return r, c.err
+}
+
+// UserUpdateRequest is the body of Users.Update (fields inferred). Nil
+// fields are left as they are; at least one must be set.
+type UserUpdateRequest struct {
+	FullName *string   `json:"fullName,omitzero"`
+	Email    *string   `json:"email,omitzero"`
+	Type     *UserType `json:"type,omitzero"`
+	PIN      *string   `json:"pin,omitzero"` // the 6-digit voicemail portal PIN; write-only
+}
+
+func (r UserUpdateRequest) normalize() (UserUpdateRequest, error) {
+	var c checker
+	if r == (UserUpdateRequest{}) {
+		c.fail(invalid("UserUpdateRequest", "sets no field"))
+	}
+	c.ptr("fullName", &r.FullName, requiredText)
+	c.ptr("email", &r.Email, email)
+	if r.Type != nil {
+		c.fail(oneOf("type", *r.Type, UserStandard, UserAdmin))
+	}
+	c.ptr("pin", &r.PIN, pin)
+	return r, c.err
+}
+
+// pin checks a 6-digit PIN. Like every check, it never repeats the value.
+func pin(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) != 6 || strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return "", invalid(field, "must be 6 digits")
+	}
+	return s, nil
+}
+
+// CallSettings is the body of Users.UpdateCallSettings (fields inferred).
+// Nil fields are left as they are; at least one must be set.
+type CallSettings struct {
+	OutOfHoursEnabled *bool `json:"outOfHoursEnabled,omitzero"`
+	VoicemailEnabled  *bool `json:"voicemailEnabled,omitzero"`
+	RingTimeSeconds   *int  `json:"ringTimeSeconds,omitzero"` // 5 to 300
+}
+
+func (r CallSettings) normalize() (CallSettings, error) {
+	var c checker
+	if r == (CallSettings{}) {
+		c.fail(invalid("CallSettings", "sets no field"))
+	}
+	if r.RingTimeSeconds != nil {
+		c.fail(ringTime("ringTimeSeconds", *r.RingTimeSeconds))
+	}
+	return r, c.err
+}
+
+func ringTime(field string, n int) error {
+	if n < 5 || n > 300 {
+		return invalid(field, "must be between 5 and 300 seconds")
+	}
+	return nil
+}
+
+// Weekday is a day of the week in a ScheduleSettings.
+type Weekday string
+
+// Days of the week.
+const (
+	Monday    Weekday = "monday"
+	Tuesday   Weekday = "tuesday"
+	Wednesday Weekday = "wednesday"
+	Thursday  Weekday = "thursday"
+	Friday    Weekday = "friday"
+	Saturday  Weekday = "saturday"
+	Sunday    Weekday = "sunday"
+)
+
+// Availability says when a user takes calls on a day.
+type Availability string
+
+// Availabilities (wire values inferred).
+const (
+	AvailabilityAllDay      Availability = "all_day"
+	AvailabilityUnavailable Availability = "unavailable"
+	// AvailabilityBetween needs DaySchedule.From and To.
+	AvailabilityBetween Availability = "between"
+)
+
+// OutOfHoursAction is what happens to calls outside the schedule.
+type OutOfHoursAction string
+
+// Out-of-hours actions (wire values inferred).
+const (
+	OutOfHoursVoicemail OutOfHoursAction = "voicemail"
+	// OutOfHoursRedirectUser needs ScheduleSettings.RedirectUserID.
+	OutOfHoursRedirectUser OutOfHoursAction = "redirect_user"
+	// OutOfHoursRedirectExternal needs ScheduleSettings.RedirectNumber.
+	OutOfHoursRedirectExternal OutOfHoursAction = "redirect_external"
+)
+
+// DaySchedule is one day of a ScheduleSettings.
+type DaySchedule struct {
+	Day          Weekday      `json:"day"`
+	Availability Availability `json:"availability"`
+	From         string       `json:"from,omitzero"` // "HH:MM", only with AvailabilityBetween
+	To           string       `json:"to,omitzero"`   // "HH:MM", after From
+}
+
+// ScheduleSettings is the body of Users.UpdateScheduleSettings (fields
+// inferred). It replaces the user's schedule.
+type ScheduleSettings struct {
+	Days             []DaySchedule    `json:"days"` // at least one, each day once
+	OutOfHoursAction OutOfHoursAction `json:"outOfHoursAction"`
+	RedirectUserID   string           `json:"redirectUserID,omitzero"` // required for OutOfHoursRedirectUser
+	// RedirectNumber is required for OutOfHoursRedirectExternal: a UK
+	// number in any form or "+<country code><number>", sent as E.164
+	// digits without "+".
+	RedirectNumber  string `json:"redirectNumber,omitzero"`
+	RingTimeSeconds int    `json:"ringTimeSeconds,omitzero"` // seconds before the out-of-hours action, 5 to 300
+	// AnnounceCalls and PresentDialledNumber apply to external redirects.
+	AnnounceCalls        *bool `json:"announceCalls,omitzero"`
+	PresentDialledNumber *bool `json:"presentDialledNumber,omitzero"`
+}
+
+func (r ScheduleSettings) normalize() (ScheduleSettings, error) {
+	var c checker
+	if len(r.Days) == 0 {
+		c.fail(invalid("days", "is required"))
+	}
+	days := make([]DaySchedule, len(r.Days)) // never modify the caller's slice
+	seen := map[Weekday]bool{}
+	for i, d := range r.Days {
+		f := fmt.Sprintf("days[%d].", i)
+		c.fail(oneOf(f+"day", d.Day, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday))
+		if c.err == nil && seen[d.Day] {
+			c.fail(invalid(f+"day", "appears twice"))
+		}
+		seen[d.Day] = true
+		c.fail(oneOf(f+"availability", d.Availability, AvailabilityAllDay, AvailabilityUnavailable, AvailabilityBetween))
+		if d.Availability == AvailabilityBetween {
+			c.check(f+"from", &d.From, clockTime)
+			c.check(f+"to", &d.To, clockTime)
+			if c.err == nil && d.From >= d.To {
+				c.fail(invalid(f+"to", "must be after from"))
+			}
+		} else if d.From != "" {
+			c.fail(invalid(f+"from", "is only allowed with availability between"))
+		} else if d.To != "" {
+			c.fail(invalid(f+"to", "is only allowed with availability between"))
+		}
+		days[i] = d
+	}
+	r.Days = days
+	c.fail(oneOf("outOfHoursAction", r.OutOfHoursAction, OutOfHoursVoicemail, OutOfHoursRedirectUser, OutOfHoursRedirectExternal))
+	if r.OutOfHoursAction == OutOfHoursRedirectUser || r.RedirectUserID != "" {
+		c.fail(checkID("redirectUserID", r.RedirectUserID))
+	}
+	if r.OutOfHoursAction == OutOfHoursRedirectExternal {
+		c.check("redirectNumber", &r.RedirectNumber, anyE164)
+	} else {
+		c.optional("redirectNumber", &r.RedirectNumber, anyE164)
+	}
+	if r.RingTimeSeconds != 0 {
+		c.fail(ringTime("ringTimeSeconds", r.RingTimeSeconds))
+	}
+	return r, c.err
+}
+
+// clockTime checks a 24-hour "HH:MM" time.
+func clockTime(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) != 5 || s[2] != ':' || s[0] < '0' || s[0] > '2' || s[1] < '0' || s[1] > '9' ||
+		s[3] < '0' || s[3] > '5' || s[4] < '0' || s[4] > '9' || s[:2] > "23" {
+		return "", invalid(field, `must be a 24-hour time "HH:MM"`)
+	}
+	return s, nil
+}
+
+// List returns the users of a customer ("List Customer Users").
+//
+// API: GET /customers/{customerID}/users/
+func (s *UsersService) List(ctx context.Context, customerID string) ([]User, error) {
+	path, err := expandPath(pathUsers, customerID)
+	if err != nil {
+		return nil, err
+	}
+	return getList[User](ctx, s.client, "Users.List", path, nil)
+}
+
+// Create adds a user to a customer ("Add Customer User"). The user gets an
+// activation email, valid for 30 days. The response may lack the user's ID:
+// find the user with List then.
+//
+// Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
+// the connection dropped after sending) the user may exist: look it up with
+// List before trying again. ErrEmailInUse means the email is taken
+// somewhere on the platform. ErrNumberInFlight means PhoneNumber is in
+// another order: choose another.
+//
+// API: POST /customers/{customerID}/users
+func (s *UsersService) Create(ctx context.Context, customerID string, req UserCreateRequest) (*User, error) {
+	path, err := expandPath(pathUsersCreate, customerID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[User](ctx, s.client, "Users.Create", http.MethodPost, path, req)
+}
+
+// Update changes a user's details ("Update Customer User"); nil fields stay
+// as they are. Idempotent: retried on 5xx and network errors.
+//
+// API: PUT /customers/{customerID}/users/{userID} (path and fields inferred
+// from public material; if your account's reference differs, call
+// Client.Do).
+func (s *UsersService) Update(ctx context.Context, customerID, userID string, req UserUpdateRequest) (*User, error) {
+	path, err := expandPath(pathUser, customerID, userID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[User](ctx, s.client, "Users.Update", http.MethodPut, path, req)
+}
+
+// Delete removes a user from a customer ("Delete Customer User"). A retried
+// Delete whose first attempt succeeded may answer ErrNotFound.
+//
+// API: DELETE /customers/{customerID}/users/{userID} (path inferred from
+// public material; if your account's reference differs, call Client.Do).
+func (s *UsersService) Delete(ctx context.Context, customerID, userID string) error {
+	path, err := expandPath(pathUser, customerID, userID)
+	if err != nil {
+		return err
+	}
+	return s.client.do(ctx, &call{op: "Users.Delete", method: http.MethodDelete, path: path})
+}
+
+// ResendActivation emails the user a new activation link, valid for 30
+// days, at their current address ("Resend User Activation Email"). It is a
+// GET, so it is retried on 5xx and network errors: the user may get more
+// than one email.
+//
+// API: GET /customers/{customerID}/users/{userID}/resend-activation (path
+// inferred from public material; if your account's reference differs, call
+// Client.Do).
+func (s *UsersService) ResendActivation(ctx context.Context, customerID, userID string) error {
+	path, err := expandPath(pathUserResendActivation, customerID, userID)
+	if err != nil {
+		return err
+	}
+	return s.client.do(ctx, &call{op: "Users.ResendActivation", method: http.MethodGet, path: path})
+}
+
+// ResetPassword emails the user a password-reset link ("Request Password
+// Reset"). Partners cannot set a user's password directly.
+//
+// Not idempotent, so not retried on 5xx, but harmless to repeat: on
+// ErrOutcomeUnknown, calling again at worst sends a second email.
+//
+// API: POST /customers/{customerID}/users/{userID}/password-reset (path
+// inferred from public material; if your account's reference differs, call
+// Client.Do).
+func (s *UsersService) ResetPassword(ctx context.Context, customerID, userID string) error {
+	path, err := expandPath(pathUserPasswordReset, customerID, userID)
+	if err != nil {
+		return err
+	}
+	return s.client.do(ctx, &call{op: "Users.ResetPassword", method: http.MethodPost, path: path})
+}
+
+// UpdateCallSettings changes a user's call settings ("Update Call
+// Settings"); nil fields stay as they are. Idempotent: retried on 5xx and
+// network errors.
+//
+// API: PUT /customers/{customerID}/users/{userID}/call-settings (path and
+// fields inferred from public material; if your account's reference
+// differs, call Client.Do).
+func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userID string, req CallSettings) error {
+	path, err := expandPath(pathUserCallSettings, customerID, userID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return err
+	}
+	return s.client.do(ctx, &call{op: "Users.UpdateCallSettings", method: http.MethodPut, path: path, body: req})
+}
+
+// UpdateScheduleSettings replaces a user's weekly schedule and what happens
+// to calls outside it ("Update Schedule Settings"). Idempotent: retried on
+// 5xx and network errors.
+//
+// API: PUT /customers/{customerID}/users/{userID}/schedule-settings (path
+// and fields inferred from public material; if your account's reference
+// differs, call Client.Do).
+func (s *UsersService) UpdateScheduleSettings(ctx context.Context, customerID, userID string, req ScheduleSettings) error {
+	path, err := expandPath(pathUserScheduleSettings, customerID, userID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return err
+	}
+	return s.client.do(ctx, &call{op: "Users.UpdateScheduleSettings", method: http.MethodPut, path: path, body: req})
+}
