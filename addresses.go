@@ -1,5 +1,13 @@
 package phonelineplus
 
+import (
+	"context"
+	"net/url"
+)
+
+// Address paths, relative to the base URL (inferred, see endpoints.md).
+const pathAddresses = "/addresses"
+
 // AddressesService handles address lookup. Use it as Client.Addresses.
 type AddressesService service
 
@@ -21,4 +29,19 @@ func (a Address) normalize(prefix string, c *checker) Address {
 	c.optional(prefix+".county", &a.County, requiredText)
 	c.check(prefix+".postcode", &a.Postcode, postcode)
 	return a
+}
+
+// Lookup returns the addresses at a UK postcode ("Lookup Addresses"), for
+// the 999 emergency-services address of a line and for the delivery
+// address of a hardware order. code is a UK postcode in any case and
+// spacing ("m1 1aa"); it is sent upper case without spaces ("M11AA").
+//
+// API: GET /addresses?postcode={postcode} (path inferred from public
+// material; if your account's reference differs, call Client.Do).
+func (s *AddressesService) Lookup(ctx context.Context, code string) ([]Address, error) {
+	p, err := postcode("postcode", code)
+	if err != nil {
+		return nil, err
+	}
+	return getList[Address](ctx, s.client, "Addresses.Lookup", pathAddresses, url.Values{"postcode": {p}})
 }

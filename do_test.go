@@ -76,6 +76,12 @@ func TestRedirects(t *testing.T) {
 	assert.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
 
+	e.mux.HandleFunc("POST /made", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, testPrefix+"/new", http.StatusSeeOther)
+	})
+	err = e.client.Do(t.Context(), http.MethodPost, "/made", struct{}{}, nil)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "a 303 points at what the POST created")
+
 	hits := e.hits.Load()
 	err = e.client.Do(t.Context(), http.MethodGet, "/loop", nil, nil)
 	assert.ErrorIs(t, err, ErrInvalidResponse)

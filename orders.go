@@ -1,4 +1,225 @@
 package phonelineplus
 
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+)
+
+// Order paths, relative to the base URL. Only POST
+// /customers/{customerID}/orders is observed in a real client; the others
+// are inferred (see endpoints.md).
+const (
+	pathCustomerOrders = "/customers/{customerID}/orders"
+	pathOrders         = "/orders"
+)
+
 // OrdersService handles hardware orders. Use it as Client.Orders.
 type OrdersService service
+
+// OrderStatus is an order's status.
+type OrderStatus string
+
+// OrderPlaced is the status of a new order; other values are not public.
+const OrderPlaced OrderStatus = "placed"
+
+// DeliveryAddress is where an order is shipped. It is not an Address: the
+// API uses numbered lines here (§5.2 of the API facts).
+type DeliveryAddress struct {
+	Line1    string `json:"line1"`
+	Line2    string `json:"line2,omitzero"`
+	Line3    string `json:"line3,omitzero"`
+	Town     string `json:"town"`
+	County   string `json:"county,omitzero"`
+	Country  string `json:"country,omitzero"` // a real client sends "United Kingdom"
+	Postcode string `json:"postcode"`         // sent upper case without spaces: "M11AA"
+}
+
+// normalize checks a delivery address; prefix is its JSON path.
+func (a DeliveryAddress) normalize(prefix string, c *checker) DeliveryAddress {
+	c.check(prefix+".line1", &a.Line1, requiredText)
+	c.optional(prefix+".line2", &a.Line2, requiredText)
+	c.optional(prefix+".line3", &a.Line3, requiredText)
+	c.check(prefix+".town", &a.Town, requiredText)
+	c.optional(prefix+".county", &a.County, requiredText)
+	c.optional(prefix+".country", &a.Country, requiredText)
+	c.check(prefix+".postcode", &a.Postcode, postcode)
+	return a
+}
+
+// OrderItem is one line of an order: a product from Products.List and how
+// many of it.
+type OrderItem struct {
+	ID       string `json:"ID"` // the product's ID, not its SKU
+	Quantity int    `json:"quantity"`
+}
+
+// SKUUser names a user of the ordering customer who gets one of the
+// shipped devices.
+type SKUUser struct {
+	UserID string `json:"userID"`
+}
+
+// OrderCreateRequest is the body of Orders.Create. Name, Email and
+// PhoneNumber are the delivery contact.
+type OrderCreateRequest struct {
+	DeliveryAddress DeliveryAddress `json:"deliveryAddress"`
+	Products        []OrderItem     `json:"products"` // at least one
+	Name            string          `json:"name"`
+	Email           string          `json:"email"`
+	PhoneNumber     string          `json:"phoneNumber"`            // any UK form; sent as 0…
+	TrackingEmail   string          `json:"trackingEmail,omitzero"` // a real client defaults it to Email
+	Devices         []OrderItem     `json:"devices,omitzero"`       // sent by a real client; possibly undocumented
+	// SKUToUserMapping assigns shipped devices to users: each key is a
+	// product's SKU code ("W73P"), not its ID.
+	SKUToUserMapping map[string][]SKUUser `json:"skuToUserMapping,omitzero"`
+}
+
+func (r OrderCreateRequest) normalize() (OrderCreateRequest, error) {
+	var c checker
+	r.DeliveryAddress = r.DeliveryAddress.normalize("deliveryAddress", &c)
+	if len(r.Products) == 0 {
+		c.fail(invalid("products", "needs at least one product"))
+	}
+	checkOrderItems("products", r.Products, &c)
+	c.check("name", &r.Name, requiredText)
+	c.check("email", &r.Email, email)
+	c.check("phoneNumber", &r.PhoneNumber, nationalNumber)
+	c.optional("trackingEmail", &r.TrackingEmail, email)
+	checkOrderItems("devices", r.Devices, &c)
+	for _, sku := range slices.Sorted(maps.Keys(r.SKUToUserMapping)) {
+		if !isSKU(sku) {
+			c.fail(invalid("skuToUserMapping", "has a key that is not a SKU code (letters, digits, '-' and '_')"))
+			break
+		}
+		for i, u := range r.SKUToUserMapping[sku] {
+			c.fail(checkID("skuToUserMapping."+sku+"["+strconv.Itoa(i)+"].userID", u.UserID))
+		}
+	}
+	return r, c.err
+}
+
+// checkOrderItems checks product IDs and quantities; name is the JSON path
+// of the list. It reads items only, so the caller's slice is never changed.
+func checkOrderItems(name string, items []OrderItem, c *checker) {
+	for i, it := range items {
+		at := name + "[" + strconv.Itoa(i) + "]"
+		c.fail(checkID(at+".ID", it.ID))
+		if it.Quantity <= 0 {
+			c.fail(invalid(at+".quantity", "must be at least 1"))
+		}
+	}
+}
+
+// isSKU reports whether s is a non-empty run of letters, digits, '-' and '_'.
+func isSKU(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// OrderedProduct is one line of an Order as the API returns it.
+type OrderedProduct struct {
+	ID       string `json:"ID"`
+	SKU      string `json:"sku"`
+	Category string `json:"category"`
+	Make     string `json:"make"`
+	Name     string `json:"name"`
+	UnitCost string `json:"unitCost"` // e.g. "89.00"; a string or a number on the wire
+	Quantity int    `json:"quantity"`
+}
+
+// UnmarshalJSON accepts unitCost as a string or a number.
+func (p *OrderedProduct) UnmarshalJSON(data []byte) error {
+	type plain OrderedProduct
+	aux := struct {
+		*plain
+		UnitCost looseString `json:"unitCost"`
+	}{plain: (*plain)(p)}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	p.UnitCost = string(aux.UnitCost)
+	return nil
+}
+
+// Order is a hardware order as the API returns it.
+type Order struct {
+	ID          string           `json:"orderID"`     // "id" or "ID" on some responses
+	OrderNumber string           `json:"orderNumber"` // Gamma's order reference
+	CustomerID  string           `json:"customerID"`
+	Created     string           `json:"created"` // a timestamp as sent; its format is not public
+	Status      OrderStatus      `json:"status"`
+	Products    []OrderedProduct `json:"products"`
+	Raw         RawJSON          `json:"-"` // the object as sent
+}
+
+// UnmarshalJSON decodes an order, accepting "id" or "ID" for "orderID" as
+// a public client does, and keeps the object in Raw.
+func (o *Order) UnmarshalJSON(data []byte) error {
+	type plain Order
+	aux := struct {
+		*plain
+		AltID string `json:"id"` // matches "ID" too: encoding/json ignores case
+	}{plain: (*plain)(o)}
+	if err := keepRaw(data, &aux, &o.Raw); err != nil {
+		return err
+	}
+	o.ID = cmp.Or(o.ID, aux.AltID)
+	return nil
+}
+
+// List returns a customer's hardware orders ("List Customer Orders").
+//
+// API: GET /customers/{customerID}/orders (path inferred from public
+// material; if your account's reference differs, call Client.Do).
+func (s *OrdersService) List(ctx context.Context, customerID string) ([]Order, error) {
+	path, err := expandPath(pathCustomerOrders, customerID)
+	if err != nil {
+		return nil, err
+	}
+	return getList[Order](ctx, s.client, "Orders.List", path, nil)
+}
+
+// Create places a hardware order for a customer ("Add Customer Order").
+//
+// Not idempotent. On ErrOutcomeUnknown (the API answered 5xx, or the
+// connection dropped after sending) the order may have been placed: list
+// the customer's orders with List before trying again, or the hardware
+// may ship twice.
+//
+// A public client saw redirects on this endpoint and re-POSTed to the
+// Location. This SDK does not follow redirects for a POST: a 3xx comes
+// back as an *APIError with that StatusCode. Whether the order exists then
+// is not certain (a 303 can follow a successful create), so list the
+// orders before sending it again; a redirect every time usually means the
+// base URL needs changing (WithBaseURL).
+//
+// API: POST /customers/{customerID}/orders
+func (s *OrdersService) Create(ctx context.Context, customerID string, req OrderCreateRequest) (*Order, error) {
+	path, err := expandPath(pathCustomerOrders, customerID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[Order](ctx, s.client, "Orders.Create", http.MethodPost, path, req)
+}
+
+// ListAll returns the hardware orders of every customer of the partner
+// ("List Orders for Partner").
+//
+// API: GET /orders (path inferred from public material; if your account's
+// reference differs, call Client.Do).
+func (s *OrdersService) ListAll(ctx context.Context) ([]Order, error) {
+	return getList[Order](ctx, s.client, "Orders.ListAll", pathOrders, nil)
+}

@@ -1,4 +1,125 @@
 package phonelineplus
 
+import (
+	"cmp"
+	"context"
+	"net/http"
+)
+
+// Partner user paths, relative to the base URL (inferred, see
+// endpoints.md).
+const (
+	pathPartnerUsers = "/users"
+	pathPartnerUser  = "/users/{userID}"
+)
+
 // PartnerUsersService handles the partner's portal users. Use it as Client.PartnerUsers.
 type PartnerUsersService service
+
+// PartnerUser is a user of the partner portal (not a customer's user).
+type PartnerUser struct {
+	ID       string  `json:"ID"`
+	FullName string  `json:"fullName"` // "name" on some responses
+	Email    string  `json:"email"`
+	Raw      RawJSON `json:"-"` // the object as sent
+}
+
+// UnmarshalJSON decodes a partner user, accepting "name" for "fullName",
+// and keeps the object in Raw.
+func (u *PartnerUser) UnmarshalJSON(data []byte) error {
+	type plain PartnerUser
+	aux := struct {
+		*plain
+		AltName string `json:"name"`
+	}{plain: (*plain)(u)}
+	if err := keepRaw(data, &aux, &u.Raw); err != nil {
+		return err
+	}
+	u.FullName = cmp.Or(u.FullName, aux.AltName)
+	return nil
+}
+
+// PartnerUserCreateRequest is the body of PartnerUsers.Create.
+type PartnerUserCreateRequest struct {
+	FullName string `json:"fullName"`
+	Email    string `json:"email"` // unique platform-wide
+}
+
+func (r PartnerUserCreateRequest) normalize() (PartnerUserCreateRequest, error) {
+	var c checker
+	c.check("fullName", &r.FullName, requiredText)
+	c.check("email", &r.Email, email)
+	return r, c.err
+}
+
+// PartnerUserUpdateRequest is the body of PartnerUsers.Update. Nil fields
+// are left as they are; at least one must be set.
+type PartnerUserUpdateRequest struct {
+	FullName *string `json:"fullName,omitzero"`
+	Email    *string `json:"email,omitzero"`
+}
+
+func (r PartnerUserUpdateRequest) normalize() (PartnerUserUpdateRequest, error) {
+	var c checker
+	if r == (PartnerUserUpdateRequest{}) {
+		c.fail(invalid("PartnerUserUpdateRequest", "sets no field"))
+	}
+	c.ptr("fullName", &r.FullName, requiredText)
+	c.ptr("email", &r.Email, email)
+	return r, c.err
+}
+
+// List returns the partner's portal users ("List Users for Partner").
+//
+// API: GET /users (path inferred from public material; if your account's
+// reference differs, call Client.Do).
+func (s *PartnerUsersService) List(ctx context.Context) ([]PartnerUser, error) {
+	return getList[PartnerUser](ctx, s.client, "PartnerUsers.List", pathPartnerUsers, nil)
+}
+
+// Create adds a partner portal user ("Add Partner User"). PhoneLine+
+// emails the new user a link to set a password.
+//
+// Not idempotent. On ErrOutcomeUnknown the user may exist: look it up with
+// List before trying again. ErrEmailInUse means the email is taken
+// somewhere on the platform (emails are unique across all of PhoneLine+).
+//
+// API: POST /users (path inferred from public material; if your account's
+// reference differs, call Client.Do).
+func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateRequest) (*PartnerUser, error) {
+	req, err := req.normalize()
+	if err != nil {
+		return nil, err
+	}
+	return send[PartnerUser](ctx, s.client, "PartnerUsers.Create", http.MethodPost, pathPartnerUsers, req)
+}
+
+// Update changes a partner portal user's name or email ("Update Partner
+// User"); nil fields stay as they are. Idempotent: retried on 5xx and
+// network errors. ErrEmailInUse means the new email is taken.
+//
+// API: PUT /users/{userID} (path inferred from public material; if your
+// account's reference differs, call Client.Do).
+func (s *PartnerUsersService) Update(ctx context.Context, userID string, req PartnerUserUpdateRequest) (*PartnerUser, error) {
+	path, err := expandPath(pathPartnerUser, userID)
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return send[PartnerUser](ctx, s.client, "PartnerUsers.Update", http.MethodPut, path, req)
+}
+
+// Delete removes a partner portal user ("Delete Partner User"). A retried
+// Delete whose first attempt succeeded may answer ErrNotFound.
+//
+// API: DELETE /users/{userID} (path inferred from public material; if your
+// account's reference differs, call Client.Do).
+func (s *PartnerUsersService) Delete(ctx context.Context, userID string) error {
+	path, err := expandPath(pathPartnerUser, userID)
+	if err != nil {
+		return err
+	}
+	return s.client.do(ctx, &call{op: "PartnerUsers.Delete", method: http.MethodDelete, path: path})
+}

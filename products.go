@@ -1,4 +1,45 @@
 package phonelineplus
 
+import "context"
+
+// Product paths, relative to the base URL (inferred, see endpoints.md).
+const pathProducts = "/products"
+
 // ProductsService handles the hardware catalogue. Use it as Client.Products.
 type ProductsService service
+
+// Product is an item of the hardware catalogue. Order it by ID
+// (OrderItem.ID); assign the shipped devices to users by SKU
+// (OrderCreateRequest.SKUToUserMapping).
+type Product struct {
+	ID       string  `json:"ID"`
+	SKU      string  `json:"sku"` // e.g. "W73P"
+	Name     string  `json:"name"`
+	Make     string  `json:"make"` // e.g. "Yealink"
+	Category string  `json:"category"`
+	UnitCost string  `json:"unitCost"` // e.g. "89.00"; a string or a number on the wire
+	Raw      RawJSON `json:"-"`        // the object as sent
+}
+
+// UnmarshalJSON decodes a product, accepting unitCost as a string or a
+// number, and keeps the object in Raw.
+func (p *Product) UnmarshalJSON(data []byte) error {
+	type plain Product
+	aux := struct {
+		*plain
+		UnitCost looseString `json:"unitCost"`
+	}{plain: (*plain)(p)}
+	if err := keepRaw(data, &aux, &p.Raw); err != nil {
+		return err
+	}
+	p.UnitCost = string(aux.UnitCost)
+	return nil
+}
+
+// List returns the hardware catalogue ("List Products").
+//
+// API: GET /products (path and fields inferred from public material; if
+// your account's reference differs, call Client.Do).
+func (s *ProductsService) List(ctx context.Context) ([]Product, error) {
+	return getList[Product](ctx, s.client, "Products.List", pathProducts, nil)
+}

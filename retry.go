@@ -169,7 +169,9 @@ func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attem
 	}
 	apiErr := newAPIError(cl.method, cl.path, r.resp, r.body, c.scrub)
 	if !retryableStatus(r.status, idem) || !canRetry {
-		if !idem && r.status >= 500 {
+		// A 5xx may come after the server acted; a 303 (See Other) is
+		// how a server points at what a POST has just created.
+		if !idem && (r.status >= 500 || r.status == http.StatusSeeOther) {
 			return done, &outcomeUnknownError{method: cl.method, path: cl.path, err: apiErr}
 		}
 		return done, apiErr
