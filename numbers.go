@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // Number paths, relative to the base URL. List, Allocate, Deallocate and
@@ -164,21 +163,9 @@ func (o AvailableNumbersOptions) query() url.Values {
 // areaCode normalises a UK area code given as 0…, +44… or 44… to its E.164
 // digits without "+" ("44161").
 func areaCode(field, s string) (string, error) {
-	d := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
-	switch {
-	case d == "":
-		return "", invalid(field, "is required")
-	case strings.HasPrefix(d, "+44"):
-		d = d[3:]
-	case strings.HasPrefix(d, "44"):
-		d = d[2:]
-	case strings.HasPrefix(d, "0"):
-		d = d[1:]
-	default:
-		return "", invalid(field, "must be a UK area code: 0…, +44… or 44…")
-	}
-	if len(d) < 2 || len(d) > 5 || strings.IndexFunc(d, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return "", invalid(field, "must have 2 to 5 digits after the 0 or 44 prefix")
+	d, err := ukDigits(field, s, "area code", 2, 5)
+	if err != nil {
+		return "", err
 	}
 	if d[0] < '1' || d[0] > '3' {
 		return "", invalid(field, "is not a geographic or non-geographic area code")

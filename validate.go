@@ -1,6 +1,7 @@
 package phonelineplus
 
 import (
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -28,10 +29,10 @@ func text(field, s string, required bool) (string, error) {
 	return s, nil
 }
 
-// ukNSN parses a UK phone number given as +44…, 44… or 0…, with optional
-// spaces or hyphens, and returns its national significant number (9 or 10
-// digits, no leading 0).
-func ukNSN(field, s string) (string, error) {
+// ukDigits strips a UK prefix (+44, 44 or 0) and optional spaces or
+// hyphens from s and returns the digits after it, which must number
+// between minLen and maxLen. what names the thing in errors.
+func ukDigits(field, s, what string, minLen, maxLen int) (string, error) {
 	d := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
 	switch {
 	case d == "":
@@ -43,10 +44,21 @@ func ukNSN(field, s string) (string, error) {
 	case strings.HasPrefix(d, "0"):
 		d = d[1:]
 	default:
-		return "", invalid(field, "must be a UK number: +44…, 44… or 0…")
+		return "", invalid(field, "must be a UK "+what+": +44…, 44… or 0…")
 	}
-	if len(d) < 9 || len(d) > 10 || strings.IndexFunc(d, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return "", invalid(field, "must have 9 or 10 digits after the 0 or 44 prefix")
+	if len(d) < minLen || len(d) > maxLen || strings.IndexFunc(d, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return "", invalid(field, fmt.Sprintf("must have %d to %d digits after the 0 or 44 prefix", minLen, maxLen))
+	}
+	return d, nil
+}
+
+// ukNSN parses a UK phone number given as +44…, 44… or 0…, with optional
+// spaces or hyphens, and returns its national significant number (9 or 10
+// digits, no leading 0).
+func ukNSN(field, s string) (string, error) {
+	d, err := ukDigits(field, s, "number", 9, 10)
+	if err != nil {
+		return "", err
 	}
 	if strings.IndexByte("1235789", d[0]) < 0 {
 		return "", invalid(field, "is not a UK number range")
