@@ -234,15 +234,25 @@ type result struct {
 
 func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte, attempt int) result {
 	var r result
-	start := time.Now()
+	var limited time.Duration
 	r.pre = true
-	if r.err = waitLimiter(ctx, c.core.limiter); r.err != nil {
-		return r
-	}
-	limited := time.Since(start)
-	if !cl.noAuth {
-		if r.tok, r.err = c.core.tokens.token(ctx); r.err != nil {
+	for refreshed := false; ; refreshed = true {
+		// Token first: an exchange spends a limiter slot of its own, and
+		// the slot this request waits for must be spent by this request,
+		// right before it leaves.
+		if !cl.noAuth {
+			if r.tok, r.err = c.core.tokens.token(ctx); r.err != nil {
+				return r
+			}
+		}
+		start := time.Now()
+		if r.err = waitLimiter(ctx, c.core.limiter); r.err != nil {
 			return r
+		}
+		limited += time.Since(start)
+		// A token that went stale during a long wait is replaced once.
+		if r.tok == nil || refreshed || r.tok.fresh(time.Now()) {
+			break
 		}
 	}
 	r.pre = false

@@ -17,7 +17,12 @@ func TestDefaultLimiterPaces100PerMinute(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		e := setupMem(t)
-		e.client = newTestClient(t, e.url, WithHTTPClient(&http.Client{Transport: handlerTransport{e.root()}}),
+		var sent []time.Time // when each request, /auth included, left
+		record := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			sent = append(sent, time.Now())
+			return handlerTransport{e.root()}.RoundTrip(r)
+		})
+		e.client = newTestClient(t, e.url, WithHTTPClient(&http.Client{Transport: record}),
 			WithRateLimit(DefaultRatePerMinute, 1))
 		e.mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, `{}`) })
 		const n = 10
@@ -27,7 +32,10 @@ func TestDefaultLimiterPaces100PerMinute(t *testing.T) {
 		}
 		// n calls plus the /auth exchange, 600 ms apart.
 		assert.Equal(t, n*600*time.Millisecond, time.Since(start))
-		assert.GreaterOrEqual(t, time.Since(start), (n-1)*600*time.Millisecond)
+		require.Len(t, sent, n+1)
+		for i := 1; i < len(sent); i++ {
+			assert.Equal(t, 600*time.Millisecond, sent[i].Sub(sent[i-1]), "gap before request %d", i)
+		}
 	})
 }
 
