@@ -124,7 +124,7 @@ func parseExpires(raw json.RawMessage, now time.Time) time.Time {
 		n = json.Number(s)
 	}
 	v, err := strconv.ParseFloat(string(n), 64)
-	if err != nil || v <= 0 {
+	if err != nil || !(v > 0 && v < 1<<53) { // also NaN and ±Inf
 		return time.Time{}
 	}
 	switch {

@@ -138,8 +138,11 @@ func newAPIError(method, path string, resp *http.Response, body []byte, scrub fu
 		Method:     method,
 		Path:       path,
 		Body:       body,
-		Message:    messageFromBody(resp.StatusCode, body),
-		RequestID:  requestID(resp.Header),
+		// The message is scrubbed again after JSON decoding (escapes
+		// such as \/ or \u0041 hide a secret from the raw scrub) and
+		// before folding (a cut could leave part of it).
+		Message:   oneLine(string(scrub([]byte(messageFromBody(resp.StatusCode, body)))), maxMessageLen),
+		RequestID: requestID(resp.Header),
 	}
 	e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	return e
@@ -156,7 +159,7 @@ func requestID(h http.Header) string {
 
 // messageFromBody finds readable text in an error body: a JSON string, a
 // JSON object's message/error/detail field, or the plain text itself. An
-// HTML page is not a message.
+// HTML page is not a message. The text is returned as found, unfolded.
 func messageFromBody(status int, body []byte) string {
 	text := strings.TrimSpace(string(body))
 	if text == "" || strings.HasPrefix(text, "<") {
@@ -164,17 +167,17 @@ func messageFromBody(status int, body []byte) string {
 	}
 	var s string
 	if json.Unmarshal(body, &s) == nil {
-		return oneLine(s, maxMessageLen)
+		return s
 	}
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(body, &obj) == nil {
 		for _, k := range []string{"message", "Message", "error", "errorMessage", "detail", "title"} {
 			if json.Unmarshal(obj[k], &s) == nil && s != "" {
-				return oneLine(s, maxMessageLen)
+				return s
 			}
 		}
 	}
-	return oneLine(text, maxMessageLen)
+	return text
 }
 
 // oneLine folds control characters to spaces and caps the length, so a

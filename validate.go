@@ -23,11 +23,16 @@ func text(field, s string, required bool) (string, error) {
 		return "", invalid(field, "is not valid UTF-8")
 	case utf8.RuneCountInString(s) > maxTextLen:
 		return "", invalid(field, "is longer than 255 characters")
-	case strings.ContainsFunc(s, unicode.IsControl):
-		return "", invalid(field, "contains control characters")
+	case strings.ContainsFunc(s, unsafeRune):
+		return "", invalid(field, "contains control or formatting characters")
 	}
 	return s, nil
 }
+
+// unsafeRune reports control characters (C0, C1) and the invisible
+// formatting characters (zero-width and bidirectional controls) that can
+// make text display as something other than what it is.
+func unsafeRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
 // ukDigits strips a UK prefix (+44, 44 or 0) and optional spaces or
 // hyphens from s and returns the digits after it, which must number
@@ -121,7 +126,7 @@ func email(field, s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	at := strings.LastIndexByte(s, '@')
 	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 || at < 1 ||
-		!strings.Contains(s[at+1:], ".") || strings.ContainsFunc(s, unicode.IsSpace) {
+		!strings.Contains(s[at+1:], ".") || strings.ContainsFunc(s, unicode.IsSpace) || strings.ContainsFunc(s, unsafeRune) {
 		return "", invalid(field, "is not an email address")
 	}
 	return s, nil
