@@ -321,22 +321,3 @@ func (c *Client) logAttempt(ctx context.Context, cl *call, r *result, attempt in
 	}
 	c.core.logger.LogAttrs(ctx, level, "phonelineplus request", attrs...)
 }
-
-// scrub removes the API secret and the current token from b, so that an
-// error body that echoes them cannot leak them.
-func (c *Client) scrub(b []byte) []byte {
-	for _, s := range c.secrets() {
-		b = bytes.ReplaceAll(b, []byte(s), []byte(mask))
-	}
-	return b
-}
-
-func (c *Client) scrubString(s string) string { return string(c.scrub([]byte(s))) }
-
-func (c *Client) secrets() []string {
-	out := []string{c.core.secret.Reveal()}
-	if ct := c.core.tokens.cur.Load(); ct != nil && ct.tok.AccessToken != "" {
-		out = append(out, ct.tok.AccessToken)
-	}
-	return out
-}

@@ -151,7 +151,7 @@ func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attem
 		if r.status == 0 && !final {
 			err = &networkError{method: cl.method, path: cl.path, err: c.scrubError(r.err)}
 		} else {
-			err = &responseError{method: cl.method, path: cl.path, status: r.status, err: r.err}
+			err = &responseError{method: cl.method, path: cl.path, status: r.status, err: c.scrubError(r.err)}
 		}
 		if !idem && r.sent {
 			return done, &outcomeUnknownError{method: cl.method, path: cl.path, err: err}
@@ -167,7 +167,7 @@ func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attem
 	case success:
 		return done, nil
 	}
-	apiErr := newAPIError(cl.method, cl.path, r.resp, r.body, c.scrub)
+	apiErr := newAPIError(cl.method, cl.path, r.resp, r.body, c.scrubBody)
 	if !retryableStatus(r.status, idem) || !canRetry {
 		// A 5xx may come after the server acted; a 303 (See Other) is
 		// how a server points at what a POST has just created.
