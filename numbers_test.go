@@ -1,6 +1,7 @@
 package phonelineplus
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -249,4 +250,31 @@ func TestNumbersBadIDsSendNothing(t *testing.T) {
 			e.assertNothingSent(t, err, "numberID")
 		})
 	}
+}
+
+// TestNumbersAllocationDesignDocVariant shows the escape hatch for the
+// allocation form a design document describes (PUT on the number with an
+// allocateTo object), which conflicts with the observed client code that
+// Allocate and Deallocate follow: Client.Do sends it with the same auth,
+// limiter and retries, and the answer decodes into the same Number.
+func TestNumbersAllocationDesignDocVariant(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	var bodies []string
+	e.mux.HandleFunc("PUT /customers/c1/numbers/n1", func(w http.ResponseWriter, r *http.Request) {
+		b, err := readAll(r)
+		require.NoError(t, err)
+		bodies = append(bodies, string(b))
+		writeJSON(w, http.StatusOK, `{"ID":"n1","numberE164":"441610000000"}`)
+	})
+	var n Number
+	require.NoError(t, e.client.Do(t.Context(), http.MethodPut, "/customers/c1/numbers/n1",
+		json.RawMessage(golden(t, "numbers/allocate_alt.request.json")), &n))
+	require.NoError(t, e.client.Do(t.Context(), http.MethodPut, "/customers/c1/numbers/n1",
+		json.RawMessage(golden(t, "numbers/deallocate_alt.request.json")), &n))
+	require.Len(t, bodies, 2)
+	assert.JSONEq(t, string(golden(t, "numbers/allocate_alt.request.json")), bodies[0])
+	assert.JSONEq(t, `{"allocateTo":null}`, bodies[1])
+	assert.Equal(t, "n1", n.ID)
+	assert.Nil(t, n.AllocatedTo)
 }
