@@ -23,11 +23,13 @@ type Address struct {
 
 // normalize checks a request address; prefix is its JSON path.
 func (a Address) normalize(prefix string, c *checker) Address {
-	c.check(prefix+".premises", &a.Premises, requiredText)
-	c.check(prefix+".street", &a.Street, requiredText)
-	c.check(prefix+".town", &a.Town, requiredText)
-	c.optional(prefix+".county", &a.County, requiredText)
-	c.check(prefix+".postcode", &a.Postcode, postcode)
+	c.nested(prefix, func() {
+		c.check("premises", &a.Premises, requiredText)
+		c.check("street", &a.Street, requiredText)
+		c.check("town", &a.Town, requiredText)
+		c.optional("county", &a.County, requiredText)
+		c.check("postcode", &a.Postcode, postcode)
+	})
 	return a
 }
 

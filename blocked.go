@@ -39,9 +39,11 @@ type BlockedNumber struct {
 }
 
 // UnmarshalJSON decodes a blocked number and keeps the object in Raw.
-func (b *BlockedNumber) UnmarshalJSON(data []byte) error {
+func (b *BlockedNumber) UnmarshalJSON(data []byte) error { return b.decodeWith(copyDecoder(data)) }
+
+func (b *BlockedNumber) decodeWith(dec objectDecoder) error {
 	type plain BlockedNumber
-	return keepRaw(data, (*plain)(b), &b.Raw)
+	return dec.decode((*plain)(b), &b.Raw)
 }
 
 // BlockedNumberRequest is the body of BlockedNumbers.Create and

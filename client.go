@@ -256,9 +256,18 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 		}
 	}
 	r.pre = false
+	// Whether the headers went out matters only to a request that must not
+	// be sent twice; tracing costs every request that has it.
 	var wrote atomic.Bool
-	tctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
-	req, err := http.NewRequestWithContext(tctx, cl.method, u, bytes.NewReader(payload))
+	tctx := ctx
+	if !cl.idempotent && !idempotent(cl.method) {
+		tctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(tctx, cl.method, u, body)
 	if err != nil {
 		r.err = err
 		return r
@@ -281,8 +290,8 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 		r.sent = true
 		r.status = r.resp.StatusCode
 		r.body, r.err = readBody(r.resp, c.core.maxBody)
-		if r.err == nil && r.status >= 200 && r.status < 300 && cl.out != nil && len(bytes.TrimSpace(r.body)) > 0 {
-			r.err = json.Unmarshal(r.body, cl.out)
+		if b := bytes.TrimSpace(r.body); r.err == nil && r.status >= 200 && r.status < 300 && cl.out != nil && len(b) > 0 {
+			r.err = decodeBody(b, cl.out)
 		}
 	}
 	c.logAttempt(ctx, cl, &r, attempt, time.Since(sendStart), limited)
@@ -293,6 +302,14 @@ var errBodyTooLarge = errors.New("response body exceeds the size limit")
 
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
+	if n := resp.ContentLength; n >= 0 && n <= limit {
+		// net/http ends the body at Content-Length: read it in one go.
+		b := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, b); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, err

@@ -69,16 +69,29 @@ type Destination struct {
 
 // UnmarshalJSON accepts stunPort as a string or a number.
 func (d *Destination) UnmarshalJSON(data []byte) error {
-	type plain Destination
-	aux := struct {
-		*plain
-		STUNPort looseString `json:"stunPort"`
-	}{plain: (*plain)(d)}
-	if err := json.Unmarshal(data, &aux); err != nil {
+	var w destinationWire
+	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	d.STUNPort = string(aux.STUNPort)
+	*d = *w.value()
 	return nil
+}
+
+// destinationWire is a Destination as sent, without methods.
+type destinationWire struct {
+	plainDestination
+	STUNPort looseString `json:"stunPort"`
+}
+
+type plainDestination Destination
+
+func (w *destinationWire) value() *Destination {
+	if w == nil {
+		return nil
+	}
+	d := Destination(w.plainDestination)
+	d.STUNPort = string(w.STUNPort)
+	return &d
 }
 
 // Customer is a PhoneLine+ customer as the API returns it. The create
@@ -103,17 +116,25 @@ type Customer struct {
 
 // UnmarshalJSON decodes a customer, accepting the alternative spellings a
 // public client checks for, and keeps the object in Raw.
-func (c *Customer) UnmarshalJSON(data []byte) error {
+func (c *Customer) UnmarshalJSON(data []byte) error { return c.decodeWith(copyDecoder(data)) }
+
+func (c *Customer) decodeWith(dec objectDecoder) error {
 	type plain Customer
-	aux := struct {
+	type wire struct {
 		*plain
 		AltID     string `json:"ID"`
 		AltEmail  string `json:"emailAddress"`
 		AltNumber string `json:"phoneNumberE164"`
-	}{plain: (*plain)(c)}
-	if err := keepRaw(data, &aux, &c.Raw); err != nil {
+		// Shadows plain's Destination: decoded here in the same pass,
+		// not by Destination.UnmarshalJSON in a pass of its own.
+		Destination *destinationWire `json:"destination"`
+	}
+	aux := mirror[wire](dec)
+	aux.plain = (*plain)(c)
+	if err := dec.decode(aux, &c.Raw); err != nil {
 		return err
 	}
+	c.Destination = aux.Destination.value()
 	c.ID = cmp.Or(c.ID, aux.AltID)
 	c.Email = cmp.Or(c.Email, aux.AltEmail)
 	c.Number.NumberE164 = cmp.Or(c.Number.NumberE164, aux.AltNumber)

@@ -52,9 +52,11 @@ type Device struct {
 }
 
 // UnmarshalJSON decodes a device and keeps the object in Raw.
-func (d *Device) UnmarshalJSON(data []byte) error {
+func (d *Device) UnmarshalJSON(data []byte) error { return d.decodeWith(copyDecoder(data)) }
+
+func (d *Device) decodeWith(dec objectDecoder) error {
 	type plain Device
-	return keepRaw(data, (*plain)(d), &d.Raw)
+	return dec.decode((*plain)(d), &d.Raw)
 }
 
 // DeviceCreateRequest is the body of Devices.Create. A Gamma-supplied

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"unicode/utf8"
 )
 
 // RawJSON is a JSON value exactly as the API sent it. Every resource keeps
@@ -42,6 +44,80 @@ func keepRaw(data []byte, v any, raw *RawJSON) error {
 	return nil
 }
 
+// objectDecoder decodes one JSON object into v, a pointer to a method-free
+// mirror of a resource type, and sets *raw to the object's bytes.
+type objectDecoder interface {
+	decode(v any, raw *RawJSON) error
+}
+
+// selfDecoder is a resource type that decodes itself through an
+// objectDecoder: in one pass when the client decodes a body it owns.
+type selfDecoder interface {
+	decodeWith(d objectDecoder) error
+}
+
+// copyDecoder is the data given to UnmarshalJSON: decoded with
+// json.Unmarshal and copied into Raw, since the caller may reuse it.
+type copyDecoder []byte
+
+func (d copyDecoder) decode(v any, raw *RawJSON) error { return keepRaw(d, v, raw) }
+
+// bodyDecoder is a whole response body, which the client owns: Raw shares it.
+type bodyDecoder []byte
+
+func (d bodyDecoder) decode(v any, raw *RawJSON) error {
+	if err := json.Unmarshal(d, v); err != nil {
+		return err
+	}
+	*raw = RawJSON(d[:len(d):len(d)]) // capped: an append to Raw must copy
+	return nil
+}
+
+// streamDecoder decodes the items of a list in a body the client owns,
+// each in one pass; each item's Raw shares the body.
+type streamDecoder struct {
+	dec     *json.Decoder
+	body    []byte
+	start   int64
+	scratch any // the mirror the items decode through, reused
+}
+
+// mirror returns a zeroed *W to decode through: the one d reuses for every
+// item of a list, or a new one.
+func mirror[W any](d objectDecoder) *W {
+	sd, ok := d.(*streamDecoder)
+	if !ok {
+		return new(W)
+	}
+	w, ok := sd.scratch.(*W)
+	if !ok {
+		w = new(W)
+		sd.scratch = w
+	}
+	*w = *new(W)
+	return w
+}
+
+func (d *streamDecoder) decode(v any, raw *RawJSON) error {
+	if err := d.dec.Decode(v); err != nil {
+		return err
+	}
+	end := d.dec.InputOffset()
+	*raw = RawJSON(bytes.TrimLeft(d.body[d.start:end:end], ", \t\r\n")) // capped: an append must not reach the next item
+	return nil
+}
+
+// decodeBody decodes a response body the client owns into out.
+func decodeBody(body []byte, out any) error {
+	switch v := out.(type) {
+	case selfDecoder:
+		return v.decodeWith(bodyDecoder(body))
+	case interface{ decodeBody([]byte) error }:
+		return v.decodeBody(body)
+	}
+	return json.Unmarshal(body, out)
+}
+
 // list is the {"data":[...],"count":n} envelope of every list endpoint.
 // A bare JSON array is accepted too.
 type list[T any] struct {
@@ -54,6 +130,74 @@ func (l *list[T]) UnmarshalJSON(data []byte) error {
 	}
 	type plain list[T]
 	return json.Unmarshal(data, (*plain)(l))
+}
+
+// decodeBody decodes a list from a body the client owns, streaming the
+// items of a selfDecoder type so each is read once, not three times.
+func (l *list[T]) decodeBody(body []byte) error {
+	if _, ok := any(new(T)).(selfDecoder); !ok {
+		return json.Unmarshal(body, l)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case nil: // null: no items, as json.Unmarshal has it
+		return nil
+	case json.Delim('['):
+		return l.items(dec, body)
+	}
+	if tok != json.Delim('{') {
+		return fmt.Errorf("phonelineplus: want a list, got %v", tok)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if key != "data" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+			continue
+		}
+		switch tok, err := dec.Token(); {
+		case err != nil:
+			return err
+		case tok == nil:
+		case tok != json.Delim('['):
+			return fmt.Errorf("phonelineplus: want a list in data, got %v", tok)
+		default:
+			if err := l.items(dec, body); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("phonelineplus: data after the list")
+	}
+	return nil
+}
+
+// items decodes the items of an array whose '[' dec has just read.
+func (l *list[T]) items(dec *json.Decoder, body []byte) error {
+	sd := &streamDecoder{dec: dec, body: body}
+	for dec.More() {
+		sd.start = dec.InputOffset()
+		var zero T
+		l.Data = append(l.Data, zero)
+		if err := any(&l.Data[len(l.Data)-1]).(selfDecoder).decodeWith(sd); err != nil {
+			return err
+		}
+	}
+	_, err := dec.Token()
+	return err
 }
 
 // Ptr returns a pointer to v, for the optional fields of update requests:
@@ -86,6 +230,16 @@ func send[T any](ctx context.Context, c *Client, op, method, path string, body a
 type looseString string
 
 func (s *looseString) UnmarshalJSON(data []byte) error {
+	// encoding/json hands over one valid value: a plain string or a
+	// number needs no second parse.
+	if n := len(data); n >= 2 && data[0] == '"' && data[n-1] == '"' && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data) {
+		*s = looseString(data[1 : n-1])
+		return nil
+	}
+	if len(data) > 0 && (data[0] == '-' || data[0] >= '0' && data[0] <= '9') && json.Valid(data) {
+		*s = looseString(data)
+		return nil
+	}
 	var v any
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()

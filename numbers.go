@@ -52,13 +52,17 @@ type Number struct {
 // UnmarshalJSON decodes a number and keeps the object in Raw. An
 // allocatedTo without a userID means the number is not allocated, so
 // AllocatedTo is nil then.
-func (n *Number) UnmarshalJSON(data []byte) error {
+func (n *Number) UnmarshalJSON(data []byte) error { return n.decodeWith(copyDecoder(data)) }
+
+func (n *Number) decodeWith(dec objectDecoder) error {
 	type plain Number
-	aux := struct {
+	type wire struct {
 		*plain
 		AltNumber string `json:"phoneNumberE164"`
-	}{plain: (*plain)(n)}
-	if err := keepRaw(data, &aux, &n.Raw); err != nil {
+	}
+	aux := mirror[wire](dec)
+	aux.plain = (*plain)(n)
+	if err := dec.decode(aux, &n.Raw); err != nil {
 		return err
 	}
 	n.NumberE164 = cmp.Or(n.NumberE164, aux.AltNumber)
@@ -77,13 +81,17 @@ type AreaCode struct {
 
 // UnmarshalJSON decodes an area code given as a string or a number and
 // keeps the object in Raw.
-func (a *AreaCode) UnmarshalJSON(data []byte) error {
+func (a *AreaCode) UnmarshalJSON(data []byte) error { return a.decodeWith(copyDecoder(data)) }
+
+func (a *AreaCode) decodeWith(dec objectDecoder) error {
 	type plain AreaCode
-	aux := struct {
+	type wire struct {
 		*plain
 		AreaCode looseString `json:"areaCode"`
-	}{plain: (*plain)(a)}
-	if err := keepRaw(data, &aux, &a.Raw); err != nil {
+	}
+	aux := mirror[wire](dec)
+	aux.plain = (*plain)(a)
+	if err := dec.decode(aux, &a.Raw); err != nil {
 		return err
 	}
 	a.AreaCode = string(aux.AreaCode)
@@ -100,13 +108,17 @@ type AvailableNumber struct {
 
 // UnmarshalJSON decodes an available number, accepting phoneNumberE164 for
 // numberE164, and keeps the object in Raw.
-func (a *AvailableNumber) UnmarshalJSON(data []byte) error {
+func (a *AvailableNumber) UnmarshalJSON(data []byte) error { return a.decodeWith(copyDecoder(data)) }
+
+func (a *AvailableNumber) decodeWith(dec objectDecoder) error {
 	type plain AvailableNumber
-	aux := struct {
+	type wire struct {
 		*plain
 		AltNumber string `json:"phoneNumberE164"`
-	}{plain: (*plain)(a)}
-	if err := keepRaw(data, &aux, &a.Raw); err != nil {
+	}
+	aux := mirror[wire](dec)
+	aux.plain = (*plain)(a)
+	if err := dec.decode(aux, &a.Raw); err != nil {
 		return err
 	}
 	a.NumberE164 = cmp.Or(a.NumberE164, aux.AltNumber)

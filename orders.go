@@ -41,13 +41,15 @@ type DeliveryAddress struct {
 
 // normalize checks a delivery address; prefix is its JSON path.
 func (a DeliveryAddress) normalize(prefix string, c *checker) DeliveryAddress {
-	c.check(prefix+".line1", &a.Line1, requiredText)
-	c.optional(prefix+".line2", &a.Line2, requiredText)
-	c.optional(prefix+".line3", &a.Line3, requiredText)
-	c.check(prefix+".town", &a.Town, requiredText)
-	c.optional(prefix+".county", &a.County, requiredText)
-	c.optional(prefix+".country", &a.Country, requiredText)
-	c.check(prefix+".postcode", &a.Postcode, postcode)
+	c.nested(prefix, func() {
+		c.check("line1", &a.Line1, requiredText)
+		c.optional("line2", &a.Line2, requiredText)
+		c.optional("line3", &a.Line3, requiredText)
+		c.check("town", &a.Town, requiredText)
+		c.optional("county", &a.County, requiredText)
+		c.optional("country", &a.Country, requiredText)
+		c.check("postcode", &a.Postcode, postcode)
+	})
 	return a
 }
 
@@ -164,13 +166,17 @@ type Order struct {
 
 // UnmarshalJSON decodes an order, accepting "id" or "ID" for "orderID" as
 // a public client does, and keeps the object in Raw.
-func (o *Order) UnmarshalJSON(data []byte) error {
+func (o *Order) UnmarshalJSON(data []byte) error { return o.decodeWith(copyDecoder(data)) }
+
+func (o *Order) decodeWith(dec objectDecoder) error {
 	type plain Order
-	aux := struct {
+	type wire struct {
 		*plain
 		AltID string `json:"id"` // matches "ID" too: encoding/json ignores case
-	}{plain: (*plain)(o)}
-	if err := keepRaw(data, &aux, &o.Raw); err != nil {
+	}
+	aux := mirror[wire](dec)
+	aux.plain = (*plain)(o)
+	if err := dec.decode(aux, &o.Raw); err != nil {
 		return err
 	}
 	o.ID = cmp.Or(o.ID, aux.AltID)

@@ -25,9 +25,11 @@ type PartnerSettings struct {
 }
 
 // UnmarshalJSON decodes the settings and keeps the object in Raw.
-func (p *PartnerSettings) UnmarshalJSON(data []byte) error {
+func (p *PartnerSettings) UnmarshalJSON(data []byte) error { return p.decodeWith(copyDecoder(data)) }
+
+func (p *PartnerSettings) decodeWith(dec objectDecoder) error {
 	type plain PartnerSettings
-	return keepRaw(data, (*plain)(p), &p.Raw)
+	return dec.decode((*plain)(p), &p.Raw)
 }
 
 // PartnerSettingsUpdateRequest is the body of Partner.UpdateSettings
@@ -65,9 +67,11 @@ type Permissions struct {
 }
 
 // UnmarshalJSON decodes the permissions and keeps the object in Raw.
-func (p *Permissions) UnmarshalJSON(data []byte) error {
+func (p *Permissions) UnmarshalJSON(data []byte) error { return p.decodeWith(copyDecoder(data)) }
+
+func (p *Permissions) decodeWith(dec objectDecoder) error {
 	type plain Permissions
-	return keepRaw(data, (*plain)(p), &p.Raw)
+	return dec.decode((*plain)(p), &p.Raw)
 }
 
 // UserPermissions is the body of Partner.UpdateUserPermissions (fields

@@ -26,13 +26,17 @@ type PartnerUser struct {
 
 // UnmarshalJSON decodes a partner user, accepting "name" for "fullName",
 // and keeps the object in Raw.
-func (u *PartnerUser) UnmarshalJSON(data []byte) error {
+func (u *PartnerUser) UnmarshalJSON(data []byte) error { return u.decodeWith(copyDecoder(data)) }
+
+func (u *PartnerUser) decodeWith(dec objectDecoder) error {
 	type plain PartnerUser
-	aux := struct {
+	type wire struct {
 		*plain
 		AltName string `json:"name"`
-	}{plain: (*plain)(u)}
-	if err := keepRaw(data, &aux, &u.Raw); err != nil {
+	}
+	aux := mirror[wire](dec)
+	aux.plain = (*plain)(u)
+	if err := dec.decode(aux, &u.Raw); err != nil {
 		return err
 	}
 	u.FullName = cmp.Or(u.FullName, aux.AltName)

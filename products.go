@@ -23,13 +23,17 @@ type Product struct {
 
 // UnmarshalJSON decodes a product, accepting unitCost as a string or a
 // number, and keeps the object in Raw.
-func (p *Product) UnmarshalJSON(data []byte) error {
+func (p *Product) UnmarshalJSON(data []byte) error { return p.decodeWith(copyDecoder(data)) }
+
+func (p *Product) decodeWith(dec objectDecoder) error {
 	type plain Product
-	aux := struct {
+	type wire struct {
 		*plain
 		UnitCost looseString `json:"unitCost"`
-	}{plain: (*plain)(p)}
-	if err := keepRaw(data, &aux, &p.Raw); err != nil {
+	}
+	aux := mirror[wire](dec)
+	aux.plain = (*plain)(p)
+	if err := dec.decode(aux, &p.Raw); err != nil {
 		return err
 	}
 	p.UnitCost = string(aux.UnitCost)

@@ -55,15 +55,19 @@ type User struct {
 // UnmarshalJSON decodes a user, accepting the alternative spellings a
 // public client checks for ("name" for fullName, several for the ID), and
 // keeps the object in Raw.
-func (u *User) UnmarshalJSON(data []byte) error {
+func (u *User) UnmarshalJSON(data []byte) error { return u.decodeWith(copyDecoder(data)) }
+
+func (u *User) decodeWith(dec objectDecoder) error {
 	type plain User
-	aux := struct {
+	type wire struct {
 		*plain
 		AltName       string `json:"name"`
 		AltUserID     string `json:"userID"` // matches "userId" too
 		AltUserIDAnon string `json:"user_id"`
-	}{plain: (*plain)(u)}
-	if err := keepRaw(data, &aux, &u.Raw); err != nil {
+	}
+	aux := mirror[wire](dec)
+	aux.plain = (*plain)(u)
+	if err := dec.decode(aux, &u.Raw); err != nil {
 		return err
 	}
 	u.ID = cmp.Or(u.ID, aux.AltUserID, aux.AltUserIDAnon)

@@ -1,6 +1,7 @@
 package phonelineplus
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -38,7 +39,7 @@ func unsafeRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode
 // hyphens from s and returns the digits after it, which must number
 // between minLen and maxLen. what names the thing in errors.
 func ukDigits(field, s, what string, minLen, maxLen int) (string, error) {
-	d := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
+	d := digitSeparators.Replace(strings.TrimSpace(s))
 	switch {
 	case d == "":
 		return "", invalid(field, "is required")
@@ -56,6 +57,8 @@ func ukDigits(field, s, what string, minLen, maxLen int) (string, error) {
 	}
 	return d, nil
 }
+
+var digitSeparators = strings.NewReplacer(" ", "", "-", "")
 
 // ukNSN parses a UK phone number given as +44…, 44… or 0…, with optional
 // spaces or hyphens, and returns its national significant number (9 or 10
@@ -97,6 +100,9 @@ func nationalNumber(field, s string) (string, error) {
 	nsn, err := ukNSN(field, s)
 	if err != nil {
 		return "", err
+	}
+	if len(s) == len(nsn)+1 && s[0] == '0' && s[1:] == nsn {
+		return s, nil // already national: no new string
 	}
 	return "0" + nsn, nil
 }
@@ -195,13 +201,32 @@ func requiredText(field, s string) (string, error) { return text(field, s, true)
 
 // checker runs field checks in order, normalising each field in place, and
 // keeps the first failure.
-type checker struct{ err error }
+type checker struct {
+	err    error
+	prefix string // the JSON path of the nested object being checked
+}
 
 // check normalises a required field.
 func (c *checker) check(field string, dst *string, f normaliser) {
-	if c.err == nil {
-		*dst, c.err = f(field, *dst)
+	if c.err != nil {
+		return
 	}
+	*dst, c.err = f(field, *dst)
+	// The full path is built only on failure: a check that passes
+	// allocates nothing for its name.
+	if c.err != nil && c.prefix != "" {
+		if ve := (*ValidationError)(nil); errors.As(c.err, &ve) {
+			ve.Field = c.prefix + "." + ve.Field
+		}
+	}
+}
+
+// nested checks the fields of the object at JSON path prefix with f.
+func (c *checker) nested(prefix string, f func()) {
+	outer := c.prefix
+	c.prefix = prefix
+	f()
+	c.prefix = outer
 }
 
 // optional normalises a field unless it is empty.
