@@ -213,11 +213,11 @@ func TestHostileResponses(t *testing.T) {
 				return hostileErr(c.Customers.Update(ctx, "c1", plp.CustomerUpdateRequest{FullName: plp.Ptr("Sam")}))
 			},
 			want: []error{plp.ErrServer}, calls: 1, maxElapsed: time.Second},
-		// A delay past int64 is unreadable, so the client backs off as if
-		// there were no Retry-After: bounded either way.
+		// A delay past int64 is as long as can be: longer than
+		// WithMaxRetryWait, so the call fails at once.
 		{name: "Retry-After overflowing", method: "GET", path: "/customers/c1",
 			responder: respJSON(429, `{}`).HeaderSet(http.Header{"Retry-After": {"99999999999999999999999999"}}),
-			call:      respGetCustomer, want: []error{plp.ErrRateLimited}, calls: 4, maxElapsed: 5 * time.Second},
+			call:      respGetCustomer, want: []error{plp.ErrRateLimited}, calls: 1, maxElapsed: time.Second},
 		{name: "Retry-After negative", method: "GET", path: "/customers/c1",
 			responder: respJSON(429, `{}`).HeaderSet(http.Header{"Retry-After": {"-5"}}),
 			call:      respGetCustomer, want: []error{plp.ErrRateLimited}, calls: 4, maxElapsed: 5 * time.Second},

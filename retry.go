@@ -88,12 +88,18 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	const maxSecs = int64((1<<63 - 1) / int64(time.Second))
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if err == nil {
 		if secs < 0 {
 			return 0, false
 		}
-		const maxSecs = int64((1<<63 - 1) / int64(time.Second))
 		return time.Duration(min(secs, maxSecs)) * time.Second, true
+	}
+	if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+		// More seconds than an int64 holds: as long as can be, so the
+		// call fails at once instead of retrying early.
+		return time.Duration(maxSecs) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {

@@ -279,7 +279,8 @@ func TestParseRetryAfter(t *testing.T) {
 		"120":                           {2 * time.Minute, true},
 		"-1":                            {0, false},
 		"soon":                          {0, false},
-		"99999999999999999999":          {0, false},
+		"99999999999999999999":          {time.Duration(int64((1<<63-1)/int64(time.Second))) * time.Second, true},
+		"-99999999999999999999":         {0, false},
 		"Thu, 01 Jan 2026 00:00:30 GMT": {30 * time.Second, true},
 		"Wed, 31 Dec 2025 23:00:00 GMT": {0, true},
 	}
