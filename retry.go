@@ -96,7 +96,7 @@ func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 		}
 		return time.Duration(min(secs, maxSecs)) * time.Second, true
 	}
-	if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+	if errors.Is(err, strconv.ErrRange) && strings.Trim(v, "0123456789") == "" {
 		// More seconds than an int64 holds: as long as can be, so the
 		// call fails at once instead of retrying early.
 		return time.Duration(maxSecs) * time.Second, true
