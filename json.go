@@ -18,6 +18,11 @@ import (
 // into your own struct to read them. Printing a RawJSON with fmt or slog
 // shows only its size, because it may hold a SIP password; convert it to
 // []byte or string explicitly to see the content.
+//
+// The Raw of a resource returned by the client shares the response body
+// (each object is decoded once, not copied): keeping one item of a long
+// list keeps that list's body in memory. Copy Raw (bytes.Clone) if you keep
+// a few items of a large list for long.
 type RawJSON []byte
 
 // Format prints the size only, for every verb.
