@@ -154,6 +154,10 @@ type call struct {
 	idempotent bool // force retry-safety (the /auth exchange)
 }
 
+// repeatable reports whether the call may be sent again after it may have
+// reached the server.
+func (cl *call) repeatable() bool { return cl.idempotent || idempotent(cl.method) }
+
 // Do sends a request to any path of the API through the same machinery as
 // the typed methods: token, limiter, retries and errors. path is relative to
 // the base URL ("/customers/123/numbers/") and may carry a query. body is
@@ -198,7 +202,6 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}
-	idem := cl.idempotent || idempotent(cl.method)
 	replayed := false
 	for attempt := 0; ; attempt++ {
 		r := c.attempt(ctx, cl, u, payload, attempt)
@@ -211,7 +214,7 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 			attempt--
 			continue
 		}
-		wait, err := c.judge(ctx, cl, r, idem, attempt)
+		wait, err := c.judge(ctx, cl, r, attempt)
 		if wait < 0 {
 			return err
 		}
@@ -260,7 +263,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 	// be sent twice; tracing costs every request that has it.
 	var wrote atomic.Bool
 	tctx := ctx
-	if !cl.idempotent && !idempotent(cl.method) {
+	if !cl.repeatable() {
 		tctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
 	}
 	var body io.Reader

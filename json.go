@@ -230,6 +230,18 @@ func send[T any](ctx context.Context, c *Client, op, method, path string, body a
 	return out, nil
 }
 
+// plainString returns the content of a JSON string that needs no
+// unescaping (no backslash, valid UTF-8), so decoders of single values
+// can skip a second parse. data is one valid JSON value, as encoding/json
+// hands it to UnmarshalJSON.
+func plainString(data []byte) (string, bool) {
+	n := len(data)
+	if n < 2 || data[0] != '"' || data[n-1] != '"' || bytes.IndexByte(data, '\\') >= 0 || !utf8.Valid(data) {
+		return "", false
+	}
+	return string(data[1 : n-1]), true
+}
+
 // looseString decodes a JSON string or number into a string, for fields
 // whose JSON type is not known (ports, costs).
 type looseString string
@@ -237,8 +249,8 @@ type looseString string
 func (s *looseString) UnmarshalJSON(data []byte) error {
 	// encoding/json hands over one valid value: a plain string or a
 	// number needs no second parse.
-	if n := len(data); n >= 2 && data[0] == '"' && data[n-1] == '"' && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data) {
-		*s = looseString(data[1 : n-1])
+	if str, ok := plainString(data); ok {
+		*s = looseString(str)
 		return nil
 	}
 	if len(data) > 0 && (data[0] == '-' || data[0] >= '0' && data[0] <= '9') && json.Valid(data) {

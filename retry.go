@@ -123,16 +123,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// fitsDeadline reports whether a wait of d ends before ctx's deadline.
-func fitsDeadline(ctx context.Context, d time.Duration) bool {
-	deadline, ok := ctx.Deadline()
-	return !ok || time.Now().Add(d).Before(deadline)
-}
-
 // judge turns one attempt's result into the call's fate: wait < 0 ends the
 // call with err (nil on success); otherwise the call is retried after wait.
-func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attempt int) (wait time.Duration, err error) {
+func (c *Client) judge(ctx context.Context, cl *call, r result, attempt int) (wait time.Duration, err error) {
 	const done = -1
+	idem := cl.repeatable()
 	canRetry := attempt < c.core.maxRetries
 	success := r.status >= 200 && r.status < 300
 	if r.err != nil && r.status != 0 && !success && ctx.Err() == nil && !errors.Is(r.err, errBodyTooLarge) {
@@ -165,11 +160,7 @@ func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attem
 		if final || !canRetry {
 			return done, err
 		}
-		wait = backoff(attempt)
-		if !fitsDeadline(ctx, wait) {
-			return done, err
-		}
-		return wait, nil
+		return retryAfter(ctx, backoff(attempt), err)
 	case success:
 		return done, nil
 	}
@@ -189,8 +180,14 @@ func (c *Client) judge(ctx context.Context, cl *call, r result, idem bool, attem
 		}
 		wait = ra
 	}
-	if !fitsDeadline(ctx, wait) {
-		return done, apiErr
+	return retryAfter(ctx, wait, apiErr)
+}
+
+// retryAfter schedules another attempt after wait, or ends the call with
+// err when the wait would not end before ctx's deadline.
+func retryAfter(ctx context.Context, wait time.Duration, err error) (time.Duration, error) {
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(deadline) {
+		return -1, err
 	}
 	return wait, nil
 }

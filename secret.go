@@ -1,11 +1,9 @@
 package phonelineplus
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"unicode/utf8"
 )
 
 const mask = "[REDACTED]"
@@ -58,8 +56,8 @@ func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(mask) }
 
 // UnmarshalJSON reads a JSON string (or null) into the secret.
 func (s *Secret) UnmarshalJSON(data []byte) error {
-	if n := len(data); n >= 2 && data[0] == '"' && data[n-1] == '"' && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data) {
-		*s = NewSecret(string(data[1 : n-1]))
+	if str, ok := plainString(data); ok {
+		*s = NewSecret(str)
 		return nil
 	}
 	var v *string
