@@ -147,6 +147,11 @@ func jwtExpiry(token string) time.Time {
 	if err != nil || exp == nil {
 		return time.Time{}
 	}
+	// The same bounds as parseExpires: the library turns an exp such as
+	// 1e20 into an overflowed instant.
+	if s := exp.Unix(); s <= 0 || s >= 1<<53 {
+		return time.Time{}
+	}
 	return exp.Time
 }
 
