@@ -40,10 +40,10 @@ func (a Address) normalize(prefix string, c *checker) Address {
 //
 // API: GET /addresses?postcode={postcode} (path inferred from public
 // material; if your account's reference differs, call Client.Do).
-func (s *AddressesService) Lookup(ctx context.Context, code string) ([]Address, error) {
+func (s *AddressesService) Lookup(ctx context.Context, code string, opts ...CallOption) ([]Address, error) {
 	p, err := postcode("postcode", code)
 	if err != nil {
 		return nil, err
 	}
-	return getList[Address](ctx, s.client, "Addresses.Lookup", pathAddresses, url.Values{"postcode": {p}})
+	return getList[Address](ctx, s.client, &call{op: "Addresses.Lookup", tmpl: pathAddresses, path: pathAddresses, query: url.Values{"postcode": {p}}, opts: opts})
 }

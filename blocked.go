@@ -89,12 +89,12 @@ func anyE164(field, s string) (string, error) {
 //
 // API: GET /customers/{customerID}/blocked-numbers (path inferred from
 // public material; if your account's reference differs, call Client.Do).
-func (s *BlockedNumbersService) List(ctx context.Context, customerID string) ([]BlockedNumber, error) {
+func (s *BlockedNumbersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumbers, customerID)
 	if err != nil {
 		return nil, err
 	}
-	return getList[BlockedNumber](ctx, s.client, "BlockedNumbers.List", path, nil)
+	return getList[BlockedNumber](ctx, s.client, &call{op: "BlockedNumbers.List", tmpl: pathBlockedNumbers, path: path, opts: opts})
 }
 
 // Create blocks a number for a customer ("Add a Blocked Number").
@@ -105,7 +105,7 @@ func (s *BlockedNumbersService) List(ctx context.Context, customerID string) ([]
 // API: POST /customers/{customerID}/blocked-numbers (path and fields
 // inferred from public material; if your account's reference differs, call
 // Client.Do).
-func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, req BlockedNumberRequest) (*BlockedNumber, error) {
+func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumbers, customerID)
 	if err == nil {
 		req, err = req.normalize()
@@ -113,7 +113,7 @@ func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, r
 	if err != nil {
 		return nil, err
 	}
-	return send[BlockedNumber](ctx, s.client, "BlockedNumbers.Create", http.MethodPost, path, req)
+	return send[BlockedNumber](ctx, s.client, &call{op: "BlockedNumbers.Create", method: http.MethodPost, tmpl: pathBlockedNumbers, path: path, body: req, opts: opts})
 }
 
 // Get returns one blocked number of a customer ("Get a Blocked Number by
@@ -122,12 +122,12 @@ func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, r
 // API: GET /customers/{customerID}/blocked-numbers/{blockedNumberID} (path
 // inferred from public material; if your account's reference differs, call
 // Client.Do).
-func (s *BlockedNumbersService) Get(ctx context.Context, customerID, blockedNumberID string) (*BlockedNumber, error) {
+func (s *BlockedNumbersService) Get(ctx context.Context, customerID, blockedNumberID string, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err != nil {
 		return nil, err
 	}
-	return send[BlockedNumber](ctx, s.client, "BlockedNumbers.Get", http.MethodGet, path, nil)
+	return send[BlockedNumber](ctx, s.client, &call{op: "BlockedNumbers.Get", method: http.MethodGet, tmpl: pathBlockedNumber, path: path, opts: opts})
 }
 
 // Update replaces a blocked-number entry ("Update a Blocked Number by ID"):
@@ -137,7 +137,7 @@ func (s *BlockedNumbersService) Get(ctx context.Context, customerID, blockedNumb
 // API: PUT /customers/{customerID}/blocked-numbers/{blockedNumberID} (path
 // and fields inferred from public material; if your account's reference
 // differs, call Client.Do).
-func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedNumberID string, req BlockedNumberRequest) (*BlockedNumber, error) {
+func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedNumberID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err == nil {
 		req, err = req.normalize()
@@ -145,7 +145,7 @@ func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedN
 	if err != nil {
 		return nil, err
 	}
-	return send[BlockedNumber](ctx, s.client, "BlockedNumbers.Update", http.MethodPut, path, req)
+	return send[BlockedNumber](ctx, s.client, &call{op: "BlockedNumbers.Update", method: http.MethodPut, tmpl: pathBlockedNumber, path: path, body: req, opts: opts})
 }
 
 // Delete unblocks a number ("Delete a Blocked Number by ID"). A retried
@@ -154,10 +154,10 @@ func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedN
 // API: DELETE /customers/{customerID}/blocked-numbers/{blockedNumberID}
 // (path inferred from public material; if your account's reference
 // differs, call Client.Do).
-func (s *BlockedNumbersService) Delete(ctx context.Context, customerID, blockedNumberID string) error {
+func (s *BlockedNumbersService) Delete(ctx context.Context, customerID, blockedNumberID string, opts ...CallOption) error {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &call{op: "BlockedNumbers.Delete", method: http.MethodDelete, path: path})
+	return s.client.do(ctx, &call{op: "BlockedNumbers.Delete", method: http.MethodDelete, tmpl: pathBlockedNumber, path: path, opts: opts})
 }

@@ -144,14 +144,44 @@ func (c *Client) redirectPolicy(hc *http.Client) *http.Client {
 
 // call is one API operation as the resource methods describe it.
 type call struct {
-	op         string // "Customers.Create", for logs
+	op         string // "Customers.Create", for logs and hooks
 	method     string
+	tmpl       string // the path template ("/customers/{customerID}"), for hooks
 	path       string // relative to the base URL, IDs already escaped
 	query      url.Values
 	body       any // marshalled to JSON; nil sends no body
 	out        any // decoded from JSON; nil discards the body
 	noAuth     bool
 	idempotent bool // force retry-safety (the /auth exchange)
+	opts       []CallOption
+	cfg        callConfig // opts applied, by do
+}
+
+// Ptr returns a pointer to v, for the optional fields of update requests:
+// CustomerUpdateRequest{CompanyName: phonelineplus.Ptr("Acme Ltd")}.
+func Ptr[T any](v T) *T { return &v }
+
+// getList GETs a list endpoint and returns its items (never nil on success).
+func getList[T any](ctx context.Context, c *Client, cl *call) ([]T, error) {
+	var l list[T]
+	cl.method, cl.out = http.MethodGet, &l
+	if err := c.do(ctx, cl); err != nil {
+		return nil, err
+	}
+	if l.Data == nil {
+		l.Data = []T{}
+	}
+	return l.Data, nil
+}
+
+// send makes one call and decodes the response into a new T.
+func send[T any](ctx context.Context, c *Client, cl *call) (*T, error) {
+	out := new(T)
+	cl.out = out
+	if err := c.do(ctx, cl); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // repeatable reports whether the call may be sent again after it may have
@@ -167,7 +197,7 @@ func (cl *call) repeatable() bool { return cl.idempotent || idempotent(cl.method
 // treated as not idempotent: on ErrOutcomeUnknown, check before resending.
 // Use it for endpoints this SDK does not model, or whose path differs on
 // your account.
-func (c *Client) Do(ctx context.Context, method, path string, body, out any) error {
+func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...CallOption) error {
 	if method == "" || strings.ContainsFunc(method, func(r rune) bool { return r < 'A' || r > 'Z' }) {
 		return invalid("method", "must be an upper-case HTTP method")
 	}
@@ -185,15 +215,20 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	if err != nil {
 		return invalid("path", "has an unreadable query")
 	}
-	return c.do(ctx, &call{op: "Do", method: method, path: p, query: q, body: body, out: out})
+	return c.do(ctx, &call{op: "Do", method: method, tmpl: p, path: p, query: q, body: body, out: out, opts: opts})
 }
 
 // do is the one request path: every HTTP request the client sends goes
 // through here.
-func (c *Client) do(ctx context.Context, cl *call) error {
+func (c *Client) do(ctx context.Context, cl *call) (err error) {
+	if cl.cfg, err = newCallConfig(cl.opts); err != nil {
+		return err
+	}
+	if cl.cfg.maxRetries < 0 {
+		cl.cfg.maxRetries = c.core.maxRetries
+	}
 	var payload []byte
 	if cl.body != nil {
-		var err error
 		if payload, err = json.Marshal(cl.body); err != nil {
 			return fmt.Errorf("phonelineplus: encoding the %s body: %w", cl.op, err)
 		}
@@ -203,8 +238,31 @@ func (c *Client) do(ctx context.Context, cl *call) error {
 		u += "?" + cl.query.Encode()
 	}
 	replayed := false
+	var meta Response
+	defer func() {
+		if cl.cfg.resp != nil {
+			*cl.cfg.resp = meta
+		}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Attempts = meta.Attempts
+		}
+	}()
 	for attempt := 0; ; attempt++ {
 		r := c.attempt(ctx, cl, u, payload, attempt)
+		meta.LimiterWait += r.limited
+		if !r.pre {
+			meta.Attempts++
+		}
+		if r.resp != nil {
+			meta.StatusCode = r.status
+			meta.Header = r.resp.Header.Clone()
+			meta.RequestID = requestID(r.resp.Header)
+			if r.resp.Request != nil {
+				meta.URL = r.resp.Request.URL.String()
+			}
+			meta.RateLimit = parseRateLimit(r.resp.Header, time.Now())
+		}
 		if r.tok != nil && r.status == http.StatusUnauthorized && !replayed {
 			// The token was revoked or expired early: drop it, exchange
 			// once more and replay once. The API refused the request, so
@@ -233,11 +291,12 @@ type result struct {
 	err    error // before any response: limiter, token, transport; after: body read or decode
 	pre    bool  // err came before the HTTP request: limiter or token
 	sent   bool  // the request may have reached the server
+	// limited is how long the attempt waited on the Limiter.
+	limited time.Duration
 }
 
 func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte, attempt int) result {
 	var r result
-	var limited time.Duration
 	r.pre = true
 	for refreshed := false; ; refreshed = true {
 		// Token first: an exchange spends a limiter slot of its own, and
@@ -252,7 +311,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 		if r.err = waitLimiter(ctx, c.core.limiter); r.err != nil {
 			return r
 		}
-		limited += time.Since(start)
+		r.limited += time.Since(start)
 		// A token that went stale during a long wait is replaced once.
 		if r.tok == nil || refreshed || r.tok.fresh(time.Now()) {
 			break
@@ -280,6 +339,9 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 	} else {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	for k, v := range cl.cfg.header {
+		req.Header[k] = v
+	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.core.userAgent)
 	if r.tok != nil {
@@ -297,7 +359,7 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 			r.err = decodeBody(b, cl.out)
 		}
 	}
-	c.logAttempt(ctx, cl, &r, attempt, time.Since(sendStart), limited)
+	c.logAttempt(ctx, cl, &r, attempt, time.Since(sendStart), r.limited)
 	return r
 }
 

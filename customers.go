@@ -232,8 +232,8 @@ func (r PlanUpgradeRequest) normalize() (PlanUpgradeRequest, error) {
 //
 // API: GET /customers (path inferred from public material; if your
 // account's reference differs, call Client.Do).
-func (s *CustomersService) List(ctx context.Context) ([]Customer, error) {
-	return getList[Customer](ctx, s.client, "Customers.List", pathCustomers, nil)
+func (s *CustomersService) List(ctx context.Context, opts ...CallOption) ([]Customer, error) {
+	return getList[Customer](ctx, s.client, &call{op: "Customers.List", tmpl: pathCustomers, path: pathCustomers, opts: opts})
 }
 
 // Create adds a customer ("Add Customer"). Hardware-only customers come
@@ -246,24 +246,24 @@ func (s *CustomersService) List(ctx context.Context) ([]Customer, error) {
 // somewhere on the platform.
 //
 // API: POST /customers
-func (s *CustomersService) Create(ctx context.Context, req CustomerCreateRequest) (*Customer, error) {
+func (s *CustomersService) Create(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Customer, error) {
 	req, err := req.normalize()
 	if err != nil {
 		return nil, err
 	}
-	return send[Customer](ctx, s.client, "Customers.Create", http.MethodPost, pathCustomers, req)
+	return send[Customer](ctx, s.client, &call{op: "Customers.Create", method: http.MethodPost, tmpl: pathCustomers, path: pathCustomers, body: req, opts: opts})
 }
 
 // Get returns one customer ("Get Customer").
 //
 // API: GET /customers/{customerID} (path inferred from public material;
 // if your account's reference differs, call Client.Do).
-func (s *CustomersService) Get(ctx context.Context, customerID string) (*Customer, error) {
+func (s *CustomersService) Get(ctx context.Context, customerID string, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomer, customerID)
 	if err != nil {
 		return nil, err
 	}
-	return send[Customer](ctx, s.client, "Customers.Get", http.MethodGet, path, nil)
+	return send[Customer](ctx, s.client, &call{op: "Customers.Get", method: http.MethodGet, tmpl: pathCustomer, path: path, opts: opts})
 }
 
 // Update changes a customer's details ("Update Customer"); nil fields stay
@@ -271,7 +271,7 @@ func (s *CustomersService) Get(ctx context.Context, customerID string) (*Custome
 //
 // API: PUT /customers/{customerID} (path inferred from public material; if
 // your account's reference differs, call Client.Do).
-func (s *CustomersService) Update(ctx context.Context, customerID string, req CustomerUpdateRequest) (*Customer, error) {
+func (s *CustomersService) Update(ctx context.Context, customerID string, req CustomerUpdateRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomer, customerID)
 	if err == nil {
 		req, err = req.normalize()
@@ -279,7 +279,7 @@ func (s *CustomersService) Update(ctx context.Context, customerID string, req Cu
 	if err != nil {
 		return nil, err
 	}
-	return send[Customer](ctx, s.client, "Customers.Update", http.MethodPut, path, req)
+	return send[Customer](ctx, s.client, &call{op: "Customers.Update", method: http.MethodPut, tmpl: pathCustomer, path: path, body: req, opts: opts})
 }
 
 // Delete removes a customer ("Delete Customer"). It cannot be undone. A
@@ -287,12 +287,12 @@ func (s *CustomersService) Update(ctx context.Context, customerID string, req Cu
 //
 // API: DELETE /customers/{customerID} (path inferred from public material;
 // if your account's reference differs, call Client.Do).
-func (s *CustomersService) Delete(ctx context.Context, customerID string) error {
+func (s *CustomersService) Delete(ctx context.Context, customerID string, opts ...CallOption) error {
 	path, err := expandPath(pathCustomer, customerID)
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &call{op: "Customers.Delete", method: http.MethodDelete, path: path})
+	return s.client.do(ctx, &call{op: "Customers.Delete", method: http.MethodDelete, tmpl: pathCustomer, path: path, opts: opts})
 }
 
 // RegradeContract sets a new contract length, which also restarts the
@@ -300,7 +300,7 @@ func (s *CustomersService) Delete(ctx context.Context, customerID string) error 
 //
 // API: PUT /customers/{customerID}/contract (path and field inferred from
 // public material; if your account's reference differs, call Client.Do).
-func (s *CustomersService) RegradeContract(ctx context.Context, customerID string, req ContractRegradeRequest) (*Customer, error) {
+func (s *CustomersService) RegradeContract(ctx context.Context, customerID string, req ContractRegradeRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomerContract, customerID)
 	if err == nil {
 		req, err = req.normalize()
@@ -308,7 +308,7 @@ func (s *CustomersService) RegradeContract(ctx context.Context, customerID strin
 	if err != nil {
 		return nil, err
 	}
-	return send[Customer](ctx, s.client, "Customers.RegradeContract", http.MethodPut, path, req)
+	return send[Customer](ctx, s.client, &call{op: "Customers.RegradeContract", method: http.MethodPut, tmpl: pathCustomerContract, path: path, body: req, opts: opts})
 }
 
 // UpgradePlan moves a customer to a higher plan, typically hardware-only to
@@ -316,7 +316,7 @@ func (s *CustomersService) RegradeContract(ctx context.Context, customerID strin
 //
 // API: PUT /customers/{customerID}/plan (path and fields inferred from
 // public material; if your account's reference differs, call Client.Do).
-func (s *CustomersService) UpgradePlan(ctx context.Context, customerID string, req PlanUpgradeRequest) (*Customer, error) {
+func (s *CustomersService) UpgradePlan(ctx context.Context, customerID string, req PlanUpgradeRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomerPlan, customerID)
 	if err == nil {
 		req, err = req.normalize()
@@ -324,5 +324,5 @@ func (s *CustomersService) UpgradePlan(ctx context.Context, customerID string, r
 	if err != nil {
 		return nil, err
 	}
-	return send[Customer](ctx, s.client, "Customers.UpgradePlan", http.MethodPut, path, req)
+	return send[Customer](ctx, s.client, &call{op: "Customers.UpgradePlan", method: http.MethodPut, tmpl: pathCustomerPlan, path: path, body: req, opts: opts})
 }

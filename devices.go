@@ -98,7 +98,7 @@ func (r DeviceCreateRequest) normalize() (DeviceCreateRequest, error) {
 // a user's devices.
 //
 // API: POST /customers/{customerID}/users/{userID}/devices
-func (s *DevicesService) Create(ctx context.Context, customerID, userID string, req DeviceCreateRequest) (*Device, error) {
+func (s *DevicesService) Create(ctx context.Context, customerID, userID string, req DeviceCreateRequest, opts ...CallOption) (*Device, error) {
 	path, err := expandPath(pathDevices, customerID, userID)
 	if err == nil {
 		req, err = req.normalize()
@@ -106,5 +106,5 @@ func (s *DevicesService) Create(ctx context.Context, customerID, userID string, 
 	if err != nil {
 		return nil, err
 	}
-	return send[Device](ctx, s.client, "Devices.Create", http.MethodPost, path, req)
+	return send[Device](ctx, s.client, &call{op: "Devices.Create", method: http.MethodPost, tmpl: pathDevices, path: path, body: req, opts: opts})
 }

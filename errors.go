@@ -54,6 +54,14 @@ var (
 	// ErrNetwork reports a request that failed in transport (dial, TLS,
 	// connection lost, per-attempt timeout) after any retries.
 	ErrNetwork = errors.New("phonelineplus: network error")
+	// ErrAmbiguous reports a lookup (a Find method) that matched more than
+	// one resource where one was asked for: the SDK never guesses.
+	ErrAmbiguous = errors.New("phonelineplus: more than one match")
+	// ErrNeedsVerification reports a create whose outcome the SDK cannot
+	// settle by itself, such as an order (never re-sent: it costs money)
+	// or a device (no list endpoint is known): a person must check, in the
+	// portal. The error says why and what to check.
+	ErrNeedsVerification = errors.New("phonelineplus: needs verification")
 	// ErrInvalidResponse reports a response that could not be read or
 	// decoded: malformed or truncated JSON, a body larger than
 	// WithMaxResponseBytes, or a redirect loop.
@@ -73,6 +81,7 @@ type APIError struct {
 	Body       []byte        // the raw body, capped by WithMaxResponseBytes
 	RequestID  string        // from the response headers, when present
 	RetryAfter time.Duration // from Retry-After, when present
+	Attempts   int           // HTTP requests the call sent, retries included
 }
 
 // Error returns one line: method, path, status and message.

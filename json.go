@@ -2,13 +2,10 @@ package phonelineplus
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"unicode/utf8"
 )
 
@@ -203,31 +200,6 @@ func (l *list[T]) items(dec *json.Decoder, body []byte) error {
 	}
 	_, err := dec.Token()
 	return err
-}
-
-// Ptr returns a pointer to v, for the optional fields of update requests:
-// CustomerUpdateRequest{CompanyName: phonelineplus.Ptr("Acme Ltd")}.
-func Ptr[T any](v T) *T { return &v }
-
-// getList GETs a list endpoint and returns its items (never nil on success).
-func getList[T any](ctx context.Context, c *Client, op, path string, query url.Values) ([]T, error) {
-	var l list[T]
-	if err := c.do(ctx, &call{op: op, method: http.MethodGet, path: path, query: query, out: &l}); err != nil {
-		return nil, err
-	}
-	if l.Data == nil {
-		l.Data = []T{}
-	}
-	return l.Data, nil
-}
-
-// send makes one call and decodes the response into a new T.
-func send[T any](ctx context.Context, c *Client, op, method, path string, body any) (*T, error) {
-	out := new(T)
-	if err := c.do(ctx, &call{op: op, method: method, path: path, body: body, out: out}); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // plainString returns the content of a JSON string that needs no

@@ -189,12 +189,12 @@ func areaCode(field, s string) (string, error) {
 // ("List Customer Numbers").
 //
 // API: GET /customers/{customerID}/numbers/
-func (s *NumbersService) List(ctx context.Context, customerID string) ([]Number, error) {
+func (s *NumbersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]Number, error) {
 	path, err := expandPath(pathNumbers, customerID)
 	if err != nil {
 		return nil, err
 	}
-	return getList[Number](ctx, s.client, "Numbers.List", path, nil)
+	return getList[Number](ctx, s.client, &call{op: "Numbers.List", tmpl: pathNumbers, path: path, opts: opts})
 }
 
 // Create adds a number, usually one picked from ListAvailable, to a
@@ -206,7 +206,7 @@ func (s *NumbersService) List(ctx context.Context, customerID string) ([]Number,
 //
 // API: POST /customers/{customerID}/numbers (path and fields inferred from
 // public material; if your account's reference differs, call Client.Do).
-func (s *NumbersService) Create(ctx context.Context, customerID string, req NumberCreateRequest) (*Number, error) {
+func (s *NumbersService) Create(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumbersCreate, customerID)
 	if err == nil {
 		req, err = req.normalize()
@@ -214,19 +214,19 @@ func (s *NumbersService) Create(ctx context.Context, customerID string, req Numb
 	if err != nil {
 		return nil, err
 	}
-	return send[Number](ctx, s.client, "Numbers.Create", http.MethodPost, path, req)
+	return send[Number](ctx, s.client, &call{op: "Numbers.Create", method: http.MethodPost, tmpl: pathNumbersCreate, path: path, body: req, opts: opts})
 }
 
 // Get returns one number of a customer ("Get Customer Number").
 //
 // API: GET /customers/{customerID}/numbers/{numberID} (path inferred from
 // public material; if your account's reference differs, call Client.Do).
-func (s *NumbersService) Get(ctx context.Context, customerID, numberID string) (*Number, error) {
+func (s *NumbersService) Get(ctx context.Context, customerID, numberID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumber, customerID, numberID)
 	if err != nil {
 		return nil, err
 	}
-	return send[Number](ctx, s.client, "Numbers.Get", http.MethodGet, path, nil)
+	return send[Number](ctx, s.client, &call{op: "Numbers.Get", method: http.MethodGet, tmpl: pathNumber, path: path, opts: opts})
 }
 
 // Allocate assigns a customer's number to one of its users and returns the
@@ -236,7 +236,7 @@ func (s *NumbersService) Get(ctx context.Context, customerID, numberID string) (
 // as the observed client does, so the user is never left without one.
 //
 // API: PUT /customers/{customerID}/numbers/{numberID}/allocate
-func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, userID string) (*Number, error) {
+func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, userID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumberAllocate, customerID, numberID)
 	if err == nil {
 		err = checkID("userID", userID)
@@ -244,7 +244,7 @@ func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, use
 	if err != nil {
 		return nil, err
 	}
-	return send[Number](ctx, s.client, "Numbers.Allocate", http.MethodPut, path, numberAllocateRequest{UserID: userID})
+	return send[Number](ctx, s.client, &call{op: "Numbers.Allocate", method: http.MethodPut, tmpl: pathNumberAllocate, path: path, body: numberAllocateRequest{UserID: userID}, opts: opts})
 }
 
 // Deallocate takes a customer's number away from its user and returns the
@@ -252,12 +252,12 @@ func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, use
 // Idempotent (a DELETE): retried on 5xx and network errors.
 //
 // API: DELETE /customers/{customerID}/numbers/{numberID}/deallocate
-func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID string) (*Number, error) {
+func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumberDeallocate, customerID, numberID)
 	if err != nil {
 		return nil, err
 	}
-	return send[Number](ctx, s.client, "Numbers.Deallocate", http.MethodDelete, path, nil)
+	return send[Number](ctx, s.client, &call{op: "Numbers.Deallocate", method: http.MethodDelete, tmpl: pathNumberDeallocate, path: path, opts: opts})
 }
 
 // ListAreaCodes returns the UK area codes ListAvailable accepts ("List Area
@@ -265,8 +265,8 @@ func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID st
 //
 // API: GET /numbers/area-codes (path inferred from public material; if
 // your account's reference differs, call Client.Do).
-func (s *NumbersService) ListAreaCodes(ctx context.Context) ([]AreaCode, error) {
-	return getList[AreaCode](ctx, s.client, "Numbers.ListAreaCodes", pathAreaCodes, nil)
+func (s *NumbersService) ListAreaCodes(ctx context.Context, opts ...CallOption) ([]AreaCode, error) {
+	return getList[AreaCode](ctx, s.client, &call{op: "Numbers.ListAreaCodes", tmpl: pathAreaCodes, path: pathAreaCodes, opts: opts})
 }
 
 // ListAvailable returns numbers from the pool that can be given to a
@@ -275,10 +275,10 @@ func (s *NumbersService) ListAreaCodes(ctx context.Context) ([]AreaCode, error) 
 // ErrNumberInFlight, so keep a few spare.
 //
 // API: GET /numbers/available?numberType=&areaCode=
-func (s *NumbersService) ListAvailable(ctx context.Context, opts AvailableNumbersOptions) ([]AvailableNumber, error) {
-	opts, err := opts.normalize()
+func (s *NumbersService) ListAvailable(ctx context.Context, filter AvailableNumbersOptions, opts ...CallOption) ([]AvailableNumber, error) {
+	filter, err := filter.normalize()
 	if err != nil {
 		return nil, err
 	}
-	return getList[AvailableNumber](ctx, s.client, "Numbers.ListAvailable", pathAvailableNumbers, opts.query())
+	return getList[AvailableNumber](ctx, s.client, &call{op: "Numbers.ListAvailable", tmpl: pathAvailableNumbers, path: pathAvailableNumbers, query: filter.query(), opts: opts})
 }

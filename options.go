@@ -44,6 +44,7 @@ type config struct {
 	logger       *slog.Logger
 	userAgent    string
 	maxBody      int64
+	hooks        []Hooks
 }
 
 // WithBaseURL sets the API base URL (default ProductionURL). It must be

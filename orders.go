@@ -187,12 +187,12 @@ func (o *Order) decodeWith(dec objectDecoder) error {
 //
 // API: GET /customers/{customerID}/orders (path inferred from public
 // material; if your account's reference differs, call Client.Do).
-func (s *OrdersService) List(ctx context.Context, customerID string) ([]Order, error) {
+func (s *OrdersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]Order, error) {
 	path, err := expandPath(pathCustomerOrders, customerID)
 	if err != nil {
 		return nil, err
 	}
-	return getList[Order](ctx, s.client, "Orders.List", path, nil)
+	return getList[Order](ctx, s.client, &call{op: "Orders.List", tmpl: pathCustomerOrders, path: path, opts: opts})
 }
 
 // Create places a hardware order for a customer ("Add Customer Order").
@@ -210,7 +210,7 @@ func (s *OrdersService) List(ctx context.Context, customerID string) ([]Order, e
 // base URL needs changing (WithBaseURL).
 //
 // API: POST /customers/{customerID}/orders
-func (s *OrdersService) Create(ctx context.Context, customerID string, req OrderCreateRequest) (*Order, error) {
+func (s *OrdersService) Create(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Order, error) {
 	path, err := expandPath(pathCustomerOrders, customerID)
 	if err == nil {
 		req, err = req.normalize()
@@ -218,7 +218,7 @@ func (s *OrdersService) Create(ctx context.Context, customerID string, req Order
 	if err != nil {
 		return nil, err
 	}
-	return send[Order](ctx, s.client, "Orders.Create", http.MethodPost, path, req)
+	return send[Order](ctx, s.client, &call{op: "Orders.Create", method: http.MethodPost, tmpl: pathCustomerOrders, path: path, body: req, opts: opts})
 }
 
 // ListAll returns the hardware orders of every customer of the partner
@@ -226,6 +226,6 @@ func (s *OrdersService) Create(ctx context.Context, customerID string, req Order
 //
 // API: GET /orders (path inferred from public material; if your account's
 // reference differs, call Client.Do).
-func (s *OrdersService) ListAll(ctx context.Context) ([]Order, error) {
-	return getList[Order](ctx, s.client, "Orders.ListAll", pathOrders, nil)
+func (s *OrdersService) ListAll(ctx context.Context, opts ...CallOption) ([]Order, error) {
+	return getList[Order](ctx, s.client, &call{op: "Orders.ListAll", tmpl: pathOrders, path: pathOrders, opts: opts})
 }

@@ -102,8 +102,8 @@ func (r UserPermissions) normalize() (UserPermissions, error) {
 //
 // API: GET /settings (path and fields inferred from public material; if
 // your account's reference differs, call Client.Do).
-func (s *PartnerService) GetSettings(ctx context.Context) (*PartnerSettings, error) {
-	return send[PartnerSettings](ctx, s.client, "Partner.GetSettings", http.MethodGet, pathPartnerSettings, nil)
+func (s *PartnerService) GetSettings(ctx context.Context, opts ...CallOption) (*PartnerSettings, error) {
+	return send[PartnerSettings](ctx, s.client, &call{op: "Partner.GetSettings", method: http.MethodGet, tmpl: pathPartnerSettings, path: pathPartnerSettings, opts: opts})
 }
 
 // UpdateSettings changes the partner's account details ("Update Partner
@@ -112,12 +112,12 @@ func (s *PartnerService) GetSettings(ctx context.Context) (*PartnerSettings, err
 //
 // API: PUT /settings (path and fields inferred from public material; if
 // your account's reference differs, call Client.Do).
-func (s *PartnerService) UpdateSettings(ctx context.Context, req PartnerSettingsUpdateRequest) (*PartnerSettings, error) {
+func (s *PartnerService) UpdateSettings(ctx context.Context, req PartnerSettingsUpdateRequest, opts ...CallOption) (*PartnerSettings, error) {
 	req, err := req.normalize()
 	if err != nil {
 		return nil, err
 	}
-	return send[PartnerSettings](ctx, s.client, "Partner.UpdateSettings", http.MethodPut, pathPartnerSettings, req)
+	return send[PartnerSettings](ctx, s.client, &call{op: "Partner.UpdateSettings", method: http.MethodPut, tmpl: pathPartnerSettings, path: pathPartnerSettings, body: req, opts: opts})
 }
 
 // GetUserPermissions returns the permissions the partner's customers get
@@ -125,8 +125,8 @@ func (s *PartnerService) UpdateSettings(ctx context.Context, req PartnerSettings
 //
 // API: GET /settings/user-permissions (path and fields inferred from
 // public material; if your account's reference differs, call Client.Do).
-func (s *PartnerService) GetUserPermissions(ctx context.Context) (*Permissions, error) {
-	return send[Permissions](ctx, s.client, "Partner.GetUserPermissions", http.MethodGet, pathPartnerPermissions, nil)
+func (s *PartnerService) GetUserPermissions(ctx context.Context, opts ...CallOption) (*Permissions, error) {
+	return send[Permissions](ctx, s.client, &call{op: "Partner.GetUserPermissions", method: http.MethodGet, tmpl: pathPartnerPermissions, path: pathPartnerPermissions, opts: opts})
 }
 
 // UpdateUserPermissions changes the permissions the partner's customers
@@ -135,10 +135,10 @@ func (s *PartnerService) GetUserPermissions(ctx context.Context) (*Permissions, 
 //
 // API: PUT /settings/user-permissions (path and fields inferred from
 // public material; if your account's reference differs, call Client.Do).
-func (s *PartnerService) UpdateUserPermissions(ctx context.Context, req UserPermissions) (*Permissions, error) {
+func (s *PartnerService) UpdateUserPermissions(ctx context.Context, req UserPermissions, opts ...CallOption) (*Permissions, error) {
 	req, err := req.normalize()
 	if err != nil {
 		return nil, err
 	}
-	return send[Permissions](ctx, s.client, "Partner.UpdateUserPermissions", http.MethodPut, pathPartnerPermissions, req)
+	return send[Permissions](ctx, s.client, &call{op: "Partner.UpdateUserPermissions", method: http.MethodPut, tmpl: pathPartnerPermissions, path: pathPartnerPermissions, body: req, opts: opts})
 }

@@ -77,8 +77,8 @@ func (r PartnerUserUpdateRequest) normalize() (PartnerUserUpdateRequest, error) 
 //
 // API: GET /users (path inferred from public material; if your account's
 // reference differs, call Client.Do).
-func (s *PartnerUsersService) List(ctx context.Context) ([]PartnerUser, error) {
-	return getList[PartnerUser](ctx, s.client, "PartnerUsers.List", pathPartnerUsers, nil)
+func (s *PartnerUsersService) List(ctx context.Context, opts ...CallOption) ([]PartnerUser, error) {
+	return getList[PartnerUser](ctx, s.client, &call{op: "PartnerUsers.List", tmpl: pathPartnerUsers, path: pathPartnerUsers, opts: opts})
 }
 
 // Create adds a partner portal user ("Add Partner User"). PhoneLine+
@@ -90,12 +90,12 @@ func (s *PartnerUsersService) List(ctx context.Context) ([]PartnerUser, error) {
 //
 // API: POST /users (path inferred from public material; if your account's
 // reference differs, call Client.Do).
-func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateRequest) (*PartnerUser, error) {
+func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*PartnerUser, error) {
 	req, err := req.normalize()
 	if err != nil {
 		return nil, err
 	}
-	return send[PartnerUser](ctx, s.client, "PartnerUsers.Create", http.MethodPost, pathPartnerUsers, req)
+	return send[PartnerUser](ctx, s.client, &call{op: "PartnerUsers.Create", method: http.MethodPost, tmpl: pathPartnerUsers, path: pathPartnerUsers, body: req, opts: opts})
 }
 
 // Update changes a partner portal user's name or email ("Update Partner
@@ -104,7 +104,7 @@ func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateR
 //
 // API: PUT /users/{userID} (path inferred from public material; if your
 // account's reference differs, call Client.Do).
-func (s *PartnerUsersService) Update(ctx context.Context, userID string, req PartnerUserUpdateRequest) (*PartnerUser, error) {
+func (s *PartnerUsersService) Update(ctx context.Context, userID string, req PartnerUserUpdateRequest, opts ...CallOption) (*PartnerUser, error) {
 	path, err := expandPath(pathPartnerUser, userID)
 	if err == nil {
 		req, err = req.normalize()
@@ -112,7 +112,7 @@ func (s *PartnerUsersService) Update(ctx context.Context, userID string, req Par
 	if err != nil {
 		return nil, err
 	}
-	return send[PartnerUser](ctx, s.client, "PartnerUsers.Update", http.MethodPut, path, req)
+	return send[PartnerUser](ctx, s.client, &call{op: "PartnerUsers.Update", method: http.MethodPut, tmpl: pathPartnerUser, path: path, body: req, opts: opts})
 }
 
 // Delete removes a partner portal user ("Delete Partner User"). A retried
@@ -120,10 +120,10 @@ func (s *PartnerUsersService) Update(ctx context.Context, userID string, req Par
 //
 // API: DELETE /users/{userID} (path inferred from public material; if your
 // account's reference differs, call Client.Do).
-func (s *PartnerUsersService) Delete(ctx context.Context, userID string) error {
+func (s *PartnerUsersService) Delete(ctx context.Context, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathPartnerUser, userID)
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &call{op: "PartnerUsers.Delete", method: http.MethodDelete, path: path})
+	return s.client.do(ctx, &call{op: "PartnerUsers.Delete", method: http.MethodDelete, tmpl: pathPartnerUser, path: path, opts: opts})
 }

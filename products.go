@@ -44,6 +44,6 @@ func (p *Product) decodeWith(dec objectDecoder) error {
 //
 // API: GET /products (path and fields inferred from public material; if
 // your account's reference differs, call Client.Do).
-func (s *ProductsService) List(ctx context.Context) ([]Product, error) {
-	return getList[Product](ctx, s.client, "Products.List", pathProducts, nil)
+func (s *ProductsService) List(ctx context.Context, opts ...CallOption) ([]Product, error) {
+	return getList[Product](ctx, s.client, &call{op: "Products.List", tmpl: pathProducts, path: pathProducts, opts: opts})
 }

@@ -128,7 +128,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (c *Client) judge(ctx context.Context, cl *call, r result, attempt int) (wait time.Duration, err error) {
 	const done = -1
 	idem := cl.repeatable()
-	canRetry := attempt < c.core.maxRetries
+	canRetry := attempt < cl.cfg.maxRetries
 	success := r.status >= 200 && r.status < 300
 	if r.err != nil && r.status != 0 && !success && ctx.Err() == nil && !errors.Is(r.err, errBodyTooLarge) {
 		// An error status whose body could not be read: the status

@@ -46,6 +46,6 @@ func (s *Stats) UnmarshalJSON(data []byte) error {
 //
 // API: GET /stats (path and content inferred from public material; if your
 // account's reference differs, call Client.Do).
-func (s *StatsService) Get(ctx context.Context) (*Stats, error) {
-	return send[Stats](ctx, s.client, "Stats.Get", http.MethodGet, pathStats, nil)
+func (s *StatsService) Get(ctx context.Context, opts ...CallOption) (*Stats, error) {
+	return send[Stats](ctx, s.client, &call{op: "Stats.Get", method: http.MethodGet, tmpl: pathStats, path: pathStats, opts: opts})
 }

@@ -75,8 +75,10 @@ func TestServiceMethodShapes(t *testing.T) {
 			"%s: not a verb of the vocabulary", name)
 		require.GreaterOrEqual(t, ft.NumIn(), 2, name)
 		assert.Equal(t, ctxType, ft.In(1), "%s: ctx first", name)
+		require.True(t, ft.IsVariadic(), "%s: opts ...CallOption last", name)
+		assert.Equal(t, reflect.TypeFor[[]CallOption](), ft.In(ft.NumIn()-1), "%s: opts ...CallOption last", name)
 		seenStruct := false
-		for i := 2; i < ft.NumIn(); i++ {
+		for i := 2; i < ft.NumIn()-1; i++ {
 			switch in := ft.In(i); in.Kind() {
 			case reflect.String:
 				assert.False(t, seenStruct, "%s: IDs come before the request", name)

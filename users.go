@@ -135,12 +135,12 @@ func pin(field, s string) (string, error) {
 // List returns the users of a customer ("List Customer Users").
 //
 // API: GET /customers/{customerID}/users/
-func (s *UsersService) List(ctx context.Context, customerID string) ([]User, error) {
+func (s *UsersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]User, error) {
 	path, err := expandPath(pathUsers, customerID)
 	if err != nil {
 		return nil, err
 	}
-	return getList[User](ctx, s.client, "Users.List", path, nil)
+	return getList[User](ctx, s.client, &call{op: "Users.List", tmpl: pathUsers, path: path, opts: opts})
 }
 
 // Create adds a user to a customer ("Add Customer User"). The user gets an
@@ -154,7 +154,7 @@ func (s *UsersService) List(ctx context.Context, customerID string) ([]User, err
 // another order: choose another.
 //
 // API: POST /customers/{customerID}/users
-func (s *UsersService) Create(ctx context.Context, customerID string, req UserCreateRequest) (*User, error) {
+func (s *UsersService) Create(ctx context.Context, customerID string, req UserCreateRequest, opts ...CallOption) (*User, error) {
 	path, err := expandPath(pathUsersCreate, customerID)
 	if err == nil {
 		req, err = req.normalize()
@@ -162,7 +162,7 @@ func (s *UsersService) Create(ctx context.Context, customerID string, req UserCr
 	if err != nil {
 		return nil, err
 	}
-	return send[User](ctx, s.client, "Users.Create", http.MethodPost, path, req)
+	return send[User](ctx, s.client, &call{op: "Users.Create", method: http.MethodPost, tmpl: pathUsersCreate, path: path, body: req, opts: opts})
 }
 
 // Update changes a user's details ("Update Customer User"); nil fields stay
@@ -171,7 +171,7 @@ func (s *UsersService) Create(ctx context.Context, customerID string, req UserCr
 // API: PUT /customers/{customerID}/users/{userID} (path and fields inferred
 // from public material; if your account's reference differs, call
 // Client.Do).
-func (s *UsersService) Update(ctx context.Context, customerID, userID string, req UserUpdateRequest) (*User, error) {
+func (s *UsersService) Update(ctx context.Context, customerID, userID string, req UserUpdateRequest, opts ...CallOption) (*User, error) {
 	path, err := expandPath(pathUser, customerID, userID)
 	if err == nil {
 		req, err = req.normalize()
@@ -179,7 +179,7 @@ func (s *UsersService) Update(ctx context.Context, customerID, userID string, re
 	if err != nil {
 		return nil, err
 	}
-	return send[User](ctx, s.client, "Users.Update", http.MethodPut, path, req)
+	return send[User](ctx, s.client, &call{op: "Users.Update", method: http.MethodPut, tmpl: pathUser, path: path, body: req, opts: opts})
 }
 
 // Delete removes a user from a customer ("Delete Customer User"). A retried
@@ -187,12 +187,12 @@ func (s *UsersService) Update(ctx context.Context, customerID, userID string, re
 //
 // API: DELETE /customers/{customerID}/users/{userID} (path inferred from
 // public material; if your account's reference differs, call Client.Do).
-func (s *UsersService) Delete(ctx context.Context, customerID, userID string) error {
+func (s *UsersService) Delete(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUser, customerID, userID)
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &call{op: "Users.Delete", method: http.MethodDelete, path: path})
+	return s.client.do(ctx, &call{op: "Users.Delete", method: http.MethodDelete, tmpl: pathUser, path: path, opts: opts})
 }
 
 // ResendActivation emails the user a new activation link, valid for 30
@@ -203,12 +203,12 @@ func (s *UsersService) Delete(ctx context.Context, customerID, userID string) er
 // API: GET /customers/{customerID}/users/{userID}/resend-activation (path
 // inferred from public material; if your account's reference differs, call
 // Client.Do).
-func (s *UsersService) ResendActivation(ctx context.Context, customerID, userID string) error {
+func (s *UsersService) ResendActivation(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUserResendActivation, customerID, userID)
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &call{op: "Users.ResendActivation", method: http.MethodGet, path: path})
+	return s.client.do(ctx, &call{op: "Users.ResendActivation", method: http.MethodGet, tmpl: pathUserResendActivation, path: path, opts: opts})
 }
 
 // ResetPassword emails the user a password-reset link ("Request Password
@@ -220,10 +220,10 @@ func (s *UsersService) ResendActivation(ctx context.Context, customerID, userID 
 // API: POST /customers/{customerID}/users/{userID}/password-reset (path
 // inferred from public material; if your account's reference differs, call
 // Client.Do).
-func (s *UsersService) ResetPassword(ctx context.Context, customerID, userID string) error {
+func (s *UsersService) ResetPassword(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUserPasswordReset, customerID, userID)
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &call{op: "Users.ResetPassword", method: http.MethodPost, path: path})
+	return s.client.do(ctx, &call{op: "Users.ResetPassword", method: http.MethodPost, tmpl: pathUserPasswordReset, path: path, opts: opts})
 }

@@ -162,7 +162,7 @@ func clockTime(field, s string) (string, error) {
 // API: PUT /customers/{customerID}/users/{userID}/call-settings (path and
 // fields inferred from public material; if your account's reference
 // differs, call Client.Do).
-func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userID string, req CallSettings) error {
+func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userID string, req CallSettings, opts ...CallOption) error {
 	path, err := expandPath(pathUserCallSettings, customerID, userID)
 	if err == nil {
 		req, err = req.normalize()
@@ -170,7 +170,7 @@ func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userI
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &call{op: "Users.UpdateCallSettings", method: http.MethodPut, path: path, body: req})
+	return s.client.do(ctx, &call{op: "Users.UpdateCallSettings", method: http.MethodPut, tmpl: pathUserCallSettings, path: path, body: req, opts: opts})
 }
 
 // UpdateScheduleSettings replaces a user's weekly schedule and what happens
@@ -180,7 +180,7 @@ func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userI
 // API: PUT /customers/{customerID}/users/{userID}/schedule-settings (path
 // and fields inferred from public material; if your account's reference
 // differs, call Client.Do).
-func (s *UsersService) UpdateScheduleSettings(ctx context.Context, customerID, userID string, req ScheduleSettings) error {
+func (s *UsersService) UpdateScheduleSettings(ctx context.Context, customerID, userID string, req ScheduleSettings, opts ...CallOption) error {
 	path, err := expandPath(pathUserScheduleSettings, customerID, userID)
 	if err == nil {
 		req, err = req.normalize()
@@ -188,5 +188,5 @@ func (s *UsersService) UpdateScheduleSettings(ctx context.Context, customerID, u
 	if err != nil {
 		return err
 	}
-	return s.client.do(ctx, &call{op: "Users.UpdateScheduleSettings", method: http.MethodPut, path: path, body: req})
+	return s.client.do(ctx, &call{op: "Users.UpdateScheduleSettings", method: http.MethodPut, tmpl: pathUserScheduleSettings, path: path, body: req, opts: opts})
 }

@@ -1,0 +1,165 @@
+package phonelineplus
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Hooks observe a Client's work: each operation (one method call), each
+// HTTP attempt inside it, each wait on the Limiter and each token exchange.
+// They are the one seam that logging, tracing (see the otel module) and
+// progress displays are built on. Every field is optional.
+//
+// Hooks run synchronously on the calling goroutine, never while the
+// Limiter is held, so a slow hook slows its own call and no other. A hook
+// that panics is recovered and reported once through the client's logger;
+// the call goes on as if the hook had returned. Hooks never see request
+// or response bodies, headers, or the values of path IDs: PathTemplate is
+// the template ("/customers/{customerID}/users"), never the sent path.
+type Hooks struct {
+	// OperationStart is called when a method (or Client.Do) starts. The
+	// context it returns, if not nil, is used for the whole operation.
+	OperationStart func(ctx context.Context, op OperationInfo) context.Context
+	// OperationEnd is called once when the operation returns.
+	OperationEnd func(ctx context.Context, op OperationInfo, res OperationResult)
+	// AttemptStart is called before each HTTP request of the operation.
+	// The context it returns, if not nil, is used for that request.
+	AttemptStart func(ctx context.Context, a AttemptInfo) context.Context
+	// AttemptEnd is called after each HTTP request, with the decision the
+	// client took: whether it retries and after what delay.
+	AttemptEnd func(ctx context.Context, a AttemptInfo, res AttemptResult)
+	// LimiterWait is called after each wait on the Limiter.
+	LimiterWait func(ctx context.Context, w LimiterWaitInfo)
+	// TokenExchange is called when the operation had to wait for a fresh
+	// token exchange (POST /auth).
+	TokenExchange func(ctx context.Context, e TokenExchangeInfo)
+}
+
+// WithHooks adds a set of hooks. It may be given more than once: every set
+// is called, in the order given.
+func WithHooks(h Hooks) Option {
+	return Option{func(c *config) error {
+		c.hooks = append(c.hooks, h)
+		return nil
+	}}
+}
+
+// OperationInfo names an operation.
+type OperationInfo struct {
+	Operation    string // "Customers.Create"; "Do" for Client.Do
+	Method       string // "POST"
+	PathTemplate string // "/customers"; Client.Do reports the path it was given
+}
+
+// OperationResult is how an operation ended.
+type OperationResult struct {
+	Err         error         // nil on success
+	Category    ErrorCategory // CategoryOf(Err)
+	StatusCode  int           // of the last response; 0 when none came
+	RequestID   string        // of the last response
+	Attempts    int           // HTTP requests sent
+	LimiterWait time.Duration // total time waiting on the Limiter
+	Duration    time.Duration // from OperationStart to OperationEnd
+}
+
+// AttemptInfo names one HTTP attempt of an operation.
+type AttemptInfo struct {
+	OperationInfo
+	Attempt int // 1 for the first request, 2 for the first retry or replay, ...
+	Start   time.Time
+}
+
+// AttemptResult is how one HTTP attempt ended and what the client does
+// next.
+type AttemptResult struct {
+	StatusCode int           // 0 when no response came
+	Err        error         // the attempt's error as the caller would see it, nil on success
+	Category   ErrorCategory // CategoryOf(Err)
+	RequestID  string
+	Duration   time.Duration
+	Retry      bool          // another attempt follows
+	RetryDelay time.Duration // after this long
+}
+
+// LimiterWaitInfo is one wait on the Limiter.
+type LimiterWaitInfo struct {
+	OperationInfo
+	Start time.Time
+	Wait  time.Duration
+	Err   error // ErrRateLimited when the deadline could not be met
+}
+
+// TokenExchangeInfo is one token exchange an operation waited for.
+type TokenExchangeInfo struct {
+	Start    time.Time
+	Duration time.Duration
+	Err      error
+}
+
+// ErrorCategory is a short, stable name for the kind of an error, for
+// metrics, traces and reports ("rate_limited", "outcome_unknown", ...).
+type ErrorCategory string
+
+// Error categories, from the most specific down. CategoryOf returns the
+// first that matches.
+const (
+	CategoryNone              ErrorCategory = ""
+	CategoryValidation        ErrorCategory = "validation"
+	CategoryNeedsVerification ErrorCategory = "needs_verification"
+	CategoryOutcomeUnknown    ErrorCategory = "outcome_unknown"
+	CategoryEmailInUse        ErrorCategory = "email_in_use"
+	CategoryNumberInFlight    ErrorCategory = "number_in_flight"
+	CategoryAmbiguous         ErrorCategory = "ambiguous"
+	CategoryRateLimited       ErrorCategory = "rate_limited"
+	CategoryUnauthorized      ErrorCategory = "unauthorized"
+	CategoryForbidden         ErrorCategory = "forbidden"
+	CategoryNotFound          ErrorCategory = "not_found"
+	CategoryConflict          ErrorCategory = "conflict"
+	CategoryBadRequest        ErrorCategory = "bad_request"
+	CategoryServer            ErrorCategory = "server"
+	CategoryNetwork           ErrorCategory = "network"
+	CategoryInvalidResponse   ErrorCategory = "invalid_response"
+	CategoryCanceled          ErrorCategory = "canceled"
+	CategoryDeadline          ErrorCategory = "deadline_exceeded"
+	CategoryOther             ErrorCategory = "other"
+)
+
+// categories is CategoryOf's table, most specific first: an email in use
+// is also a conflict, an unknown outcome may wrap a server error.
+var categories = []struct {
+	err error
+	cat ErrorCategory
+}{
+	{ErrValidation, CategoryValidation},
+	{ErrNeedsVerification, CategoryNeedsVerification},
+	{ErrOutcomeUnknown, CategoryOutcomeUnknown},
+	{ErrEmailInUse, CategoryEmailInUse},
+	{ErrNumberInFlight, CategoryNumberInFlight},
+	{ErrAmbiguous, CategoryAmbiguous},
+	{ErrRateLimited, CategoryRateLimited},
+	{ErrUnauthorized, CategoryUnauthorized},
+	{ErrForbidden, CategoryForbidden},
+	{ErrNotFound, CategoryNotFound},
+	{ErrConflict, CategoryConflict},
+	{ErrBadRequest, CategoryBadRequest},
+	{ErrServer, CategoryServer},
+	{ErrNetwork, CategoryNetwork},
+	{ErrInvalidResponse, CategoryInvalidResponse},
+	{context.Canceled, CategoryCanceled},
+	{context.DeadlineExceeded, CategoryDeadline},
+}
+
+// CategoryOf returns the category of err: CategoryNone for nil, and
+// CategoryOther for an error the client did not make.
+func CategoryOf(err error) ErrorCategory {
+	if err == nil {
+		return CategoryNone
+	}
+	for _, c := range categories {
+		if errors.Is(err, c.err) {
+			return c.cat
+		}
+	}
+	return CategoryOther
+}
