@@ -125,7 +125,7 @@ func (e *Engine) Run(stop, work context.Context, job *Job) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	if err := r.reconcile(); err != nil {
+	if err := r.reconcile(false); err != nil {
 		return Summary{}, err
 	}
 	if err := r.prepare(); err != nil {
@@ -210,9 +210,10 @@ func unsettled(s journal.Step) bool {
 }
 
 // reconcile compares each row's content hash with the journal's: a
-// changed row whose step failed, was blocked or never ran is re-planned;
-// a changed row whose resource exists or may exist is a conflict.
-func (r *run) reconcile() error {
+// changed row whose step failed, was blocked or never ran is re-planned
+// (its step forgotten, in the journal too unless dryRun); a changed row
+// whose resource exists or may exist is a conflict.
+func (r *run) reconcile(dryRun bool) error {
 	var conflicts []Conflict
 	for _, row := range r.job.Rows() {
 		s, ok := r.steps[key{row.Kind, row.Ref}]
@@ -228,8 +229,10 @@ func (r *run) reconcile() error {
 			conflicts = append(conflicts, Conflict{row,
 				"its create was sent with the earlier content and is not settled; restore the row and run apply to settle it first"})
 		default:
-			if err := r.e.Journal.Delete(r.work, row.Kind, row.Ref); err != nil {
-				return err
+			if !dryRun {
+				if err := r.e.Journal.Delete(r.work, row.Kind, row.Ref); err != nil {
+					return err
+				}
 			}
 			delete(r.steps, key{row.Kind, row.Ref})
 		}
