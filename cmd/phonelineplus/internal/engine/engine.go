@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	pl "github.com/phonelineplus-go/phonelineplus"
 	"github.com/phonelineplus-go/phonelineplus/cmd/phonelineplus/internal/journal"
@@ -17,20 +18,25 @@ import (
 // Engine.Concurrency is 0. With each customer's users in parallel too,
 // it keeps the 100/min budget full at server latencies of several
 // seconds; the SDK's limiter paces the whole run.
-const DefaultConcurrency = 8
+const DefaultConcurrency = 32
 
 // DefaultMaxNumberSwaps is how many times a create refused because its
 // number is in another order in flight is retried with the next number.
 const DefaultMaxNumberSwaps = 5
+
+// DefaultSettleWindow is how long after an unsettled create was recorded
+// a lookup keeps looking before it counts the resource as absent.
+const DefaultSettleWindow = 10 * time.Second
 
 // Engine runs a Job. Its zero value is not usable: API and Journal are
 // required.
 type Engine struct {
 	API            API
 	Journal        *journal.Journal
-	Observe        func(Event) // called for every step that changes state, one call at a time; may be nil
-	Concurrency    int         // customers in parallel; DefaultConcurrency if 0
-	MaxNumberSwaps int         // DefaultMaxNumberSwaps if 0
+	Observe        func(Event)   // called for every step that changes state, one call at a time; may be nil
+	Concurrency    int           // customers in parallel; DefaultConcurrency if 0
+	MaxNumberSwaps int           // DefaultMaxNumberSwaps if 0
+	SettleWindow   time.Duration // DefaultSettleWindow if 0
 }
 
 // Event reports a step that reached a state (Type "step") or started to
@@ -91,9 +97,12 @@ type run struct {
 	job   *Job
 	steps map[key]journal.Step
 
-	customers []pl.Customer     // the partner's customers when the run started
-	skus      map[string]string // SKU -> product ID
-	pools     *pools
+	customers   []pl.Customer     // the partner's customers when the run started
+	skus        map[string]string // SKU -> product ID, once products is closed
+	products    chan struct{}     // closed when skus (or productsErr) is set
+	productsErr error
+	pools       *pools
+	background  sync.WaitGroup // the lookups prepare starts
 
 	mu    sync.Mutex
 	fatal error
@@ -128,7 +137,9 @@ func (e *Engine) Run(stop, work context.Context, job *Job) (Summary, error) {
 	if err := r.reconcile(false); err != nil {
 		return Summary{}, err
 	}
-	if err := r.prepare(); err != nil {
+	err = r.prepare()
+	defer r.background.Wait()
+	if err != nil {
 		return r.summary(), err
 	}
 	sem := make(chan struct{}, cmp.Or(e.Concurrency, DefaultConcurrency))
@@ -244,26 +255,36 @@ func (r *run) reconcile(dryRun bool) error {
 }
 
 // prepare makes the lookups the run needs once: the product catalogue
-// (for orders) and the partner's customers (to adopt rows that exist).
+// (for orders) and, when a customer to create has no email, the
+// partner's customers (to adopt rows that exist). A customer with an
+// email needs no list: its email is unique platform-wide, so
+// create-or-find adopts an existing one from the conflict its create
+// meets, and a new one (the common case) costs one request.
 func (r *run) prepare() error {
-	var needProducts, needCustomers bool
-	for _, row := range r.job.Rows() {
-		s, ok := r.steps[key{row.Kind, row.Ref}]
-		if ok && s.State == journal.StateDone {
-			continue
-		}
-		needProducts = needProducts || row.Kind == journal.KindOrder
-		needCustomers = needCustomers || row.Kind == journal.KindCustomer
-	}
+	needProducts, needCustomers := r.needLookups()
+	// The lookups go out together, with the first page of numbers of
+	// each area code, so that at a high latency their round trips
+	// overlap. Only the customers list holds the customers back; orders
+	// wait for the catalogue when they get to it.
+	r.products = make(chan struct{})
 	if needProducts {
-		products, err := r.e.API.ListProducts(r.work, nil)
-		if err != nil {
-			return fmt.Errorf("listing products: %w", err)
-		}
-		r.skus = map[string]string{}
-		for _, p := range products {
-			r.skus[strings.ToUpper(p.SKU)] = p.ID
-		}
+		r.background.Go(func() {
+			defer close(r.products)
+			products, err := r.e.API.ListProducts(r.work, nil)
+			if err != nil {
+				r.productsErr = fmt.Errorf("listing products: %w", err)
+				return
+			}
+			r.skus = map[string]string{}
+			for _, p := range products {
+				r.skus[strings.ToUpper(p.SKU)] = p.ID
+			}
+		})
+	} else {
+		close(r.products)
+	}
+	for _, area := range r.prefetchAreas() {
+		r.background.Go(func() { r.pools.get(area).prefetch(r.work) })
 	}
 	if needCustomers {
 		all, err := r.e.API.ListCustomers(r.work, nil)
@@ -281,6 +302,49 @@ func (r *run) prepare() error {
 		}
 	}
 	return nil
+}
+
+// needLookups reports whether the run needs the product catalogue and
+// the list of customers. Plan counts the same.
+func (r *run) needLookups() (products, customers bool) {
+	for _, row := range r.job.Rows() {
+		s, ok := r.steps[key{row.Kind, row.Ref}]
+		if ok && s.State == journal.StateDone {
+			continue
+		}
+		products = products || row.Kind == journal.KindOrder
+	}
+	for _, c := range r.job.Customers {
+		s, ok := r.steps[key{journal.KindCustomer, c.Ref}]
+		customers = customers || (c.Request.Email == "" && (!ok || s.State != journal.StateDone))
+	}
+	return products, customers
+}
+
+// prefetchAreas returns the area codes the first customers of the run
+// take numbers from.
+func (r *run) prefetchAreas() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(area string, s journal.Step, ok bool) {
+		if area != "" && !seen[e164(area)] && (!ok || s.State != journal.StateDone) && s.Number == "" {
+			seen[e164(area)] = true
+			out = append(out, area)
+		}
+	}
+	for _, c := range r.job.Customers {
+		if c.Request.Number.NumberE164 == "" {
+			s, ok := r.steps[key{journal.KindCustomer, c.Ref}]
+			add(c.AreaCode, s, ok)
+		}
+		for _, u := range c.Users {
+			if u.Request.PhoneNumber == "" {
+				s, ok := r.steps[key{journal.KindUser, u.Ref}]
+				add(u.AreaCode, s, ok)
+			}
+		}
+	}
+	return out
 }
 
 // claimFor claims s's number in the pools of c's area codes.
@@ -440,6 +504,54 @@ func (r *run) existingUsers(c *Customer, cs journal.Step) ([]pl.User, error) {
 	return r.e.API.ListUsers(r.work, cs.ResourceID, nil)
 }
 
+// lookUp looks up the resource of an unsettled step, and keeps looking
+// until the settle window since its intent was recorded has passed: a
+// create the gateway timed out may still commit. listed says that the
+// caller has just looked (in a list it fetched), so the first look is
+// skipped.
+func lookUp[T any](r *run, prev journal.Step, s *journal.Step, listed bool, find func(*Call) (*T, error)) (*T, error) {
+	deadline := prev.Updated.Add(cmp.Or(r.e.SettleWindow, DefaultSettleWindow))
+	err := notFound("resource")
+	for delay := time.Second; ; delay *= 2 {
+		if !listed {
+			var call Call
+			var v *T
+			v, err = find(&call)
+			s.Attempts += call.Attempts
+			s.RequestID = cmp.Or(call.RequestID, s.RequestID)
+			if err == nil || !errors.Is(err, pl.ErrNotFound) {
+				return v, err
+			}
+		}
+		listed = false
+		wait := min(delay, time.Until(deadline))
+		if wait <= 0 {
+			return nil, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-r.work.Done():
+			t.Stop()
+			return nil, r.work.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// settled records the end of a look-up: done when found; left to the
+// create when not found; needs verification when the lookup failed.
+func settled[T any](r *run, s journal.Step, found *T, err error, id func(*T) string) (bool, journal.Step) {
+	switch {
+	case err == nil:
+		return true, r.finish(s, id(found), OutcomeFound, nil)
+	case errors.Is(err, pl.ErrNotFound):
+		return false, s
+	}
+	return true, r.finish(s, "", "", &VerificationError{Operation: string(s.Kind) + " lookup", Err: err,
+		Reason: "an earlier run sent the create without learning its outcome, and looking it up failed: " + err.Error(),
+		Hint:   "run apply again: it looks the resource up before creating it"})
+}
+
 // ensureCustomer settles or creates a customer.
 func (r *run) ensureCustomer(c *Customer, prev journal.Step) journal.Step {
 	s := newStep(journal.KindCustomer, c.Source, prev)
@@ -448,7 +560,7 @@ func (r *run) ensureCustomer(c *Customer, prev journal.Step) journal.Step {
 	if pooled && s.Number != "" {
 		req.Number.NumberE164 = s.Number
 	}
-	if m := MatchCustomer(r.customers, req); m != nil {
+	if m := MatchCustomer(r.customers, req); m != nil && req.Email == "" {
 		outcome := OutcomeAdopted
 		if unsettled(prev) {
 			outcome = OutcomeFound
@@ -457,6 +569,12 @@ func (r *run) ensureCustomer(c *Customer, prev journal.Step) journal.Step {
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
+		found, err := lookUp(r, prev, &s, req.Email == "", func(call *Call) (*pl.Customer, error) {
+			return r.e.API.FindCustomer(r.work, req, call)
+		})
+		if done, st := settled(r, s, found, err, func(c *pl.Customer) string { return c.ID }); done {
+			return st
+		}
 	}
 	for swaps := 0; ; swaps++ {
 		if pooled && req.Number.NumberE164 == "" {
@@ -482,6 +600,9 @@ func (r *run) ensureCustomer(c *Customer, prev journal.Step) journal.Step {
 		if cust != nil {
 			id = cust.ID
 		}
+		if outcome == OutcomeAdopted && unsettled(prev) {
+			outcome = OutcomeFound // the conflict was our earlier run's own create
+		}
 		return r.finish(s, id, outcome, err)
 	}
 }
@@ -505,6 +626,12 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
+		found, err := lookUp(r, prev, &s, true, func(call *Call) (*pl.User, error) {
+			return r.e.API.FindUser(r.work, custID, req.Email, call)
+		})
+		if done, _ := settled(r, s, found, err, func(u *pl.User) string { return u.ID }); done {
+			return
+		}
 	}
 	pooled := req.PhoneNumber == "" && u.AreaCode != ""
 	if pooled && s.Number != "" {
@@ -544,6 +671,14 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 // users who get the devices; a reason when it cannot.
 func (r *run) orderRequest(c *Customer, o *Order) (pl.OrderCreateRequest, string) {
 	req := o.Request
+	select {
+	case <-r.products:
+	case <-r.work.Done():
+		return req, "interrupted"
+	}
+	if r.productsErr != nil {
+		return req, r.productsErr.Error()
+	}
 	req.Products = nil
 	req.SKUToUserMapping = nil
 	for _, l := range o.Lines {
@@ -585,10 +720,9 @@ func (r *run) ensureOrder(c *Customer, o *Order, custID string) {
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
-		var call Call
-		found, err := r.e.API.FindOrder(r.work, custID, req, &call)
-		s.Attempts += call.Attempts
-		s.RequestID = cmp.Or(call.RequestID, s.RequestID)
+		found, err := lookUp(r, prev, &s, false, func(call *Call) (*pl.Order, error) {
+			return r.e.API.FindOrder(r.work, custID, req, call)
+		})
 		switch {
 		case err == nil:
 			r.finish(s, found.ID, OutcomeFound, nil)

@@ -64,6 +64,13 @@ type Plan struct {
 // expected to bring, as the API and the public client show.
 const PageSize = 20
 
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Duration is the least time Requests take at perMinute requests a
 // minute (the first one goes at once).
 func (p *Plan) Duration(perMinute int) time.Duration {
@@ -98,24 +105,27 @@ func (e *Engine) Plan(ctx context.Context, job *Job) (*Plan, error) {
 		}
 		p.Conflicts = ce.Conflicts
 	}
-	if err := r.prepare(); err != nil {
+	err = r.prepare()
+	r.background.Wait()
+	if err != nil {
 		return nil, err
+	}
+	if r.productsErr != nil {
+		return nil, r.productsErr
+	}
+	if r.customers == nil {
+		// The plan shows every adoption, by email too, which the run
+		// learns from its creates instead.
+		if r.customers, err = e.API.ListCustomers(ctx, nil); err != nil {
+			return nil, fmt.Errorf("listing customers: %w", err)
+		}
 	}
 	steps := map[key]journal.Step{}
 	for k, s := range r.steps {
 		steps[k] = s
 	}
-	needs := map[journal.Kind]bool{}
-	for _, row := range job.Rows() {
-		if s, ok := steps[key{row.Kind, row.Ref}]; !ok || s.State != journal.StateDone {
-			needs[row.Kind] = true
-		}
-	}
-	if needs[journal.KindOrder] {
-		p.Requests++
-	}
-	if needs[journal.KindCustomer] {
-		p.Requests++
+	if products, customers := r.needLookups(); products || customers {
+		p.Requests += btoi(products) + btoi(customers)
 	}
 	emails := map[string]string{} // lower-case email -> where it is used
 	for _, c := range r.customers {
@@ -146,27 +156,40 @@ func (e *Engine) Plan(ctx context.Context, job *Job) (*Plan, error) {
 			if req.Number.NumberE164 == "" && c.AreaCode != "" && cs.Number != "" {
 				req.Number.NumberE164 = cs.Number
 			}
-			if m := MatchCustomer(r.customers, req); m != nil {
+			wasSent := had && unsettled(cs)
+			m := MatchCustomer(r.customers, req)
+			switch {
+			case wasSent:
+				// Looked up first (a customer with an email by a request
+				// of its own; one without in the run's list), then sent
+				// through create-or-find if absent.
+				p.Requests += btoi(req.Email != "")
+				crow.Action = ActionSettle
+				if m != nil {
+					crow.ID, crow.Detail = m.ID, "found: the earlier create happened"
+					cs = journal.Step{State: journal.StateDone, Outcome: string(OutcomeFound), ResourceID: m.ID}
+				} else {
+					crow.Detail = "not found: sent again through create-or-find"
+					p.Requests++
+				}
+			case m != nil:
 				crow.Action, crow.ID = ActionAdopt, m.ID
+				// With an email, the create meets the email conflict and
+				// create-or-find looks the customer up.
+				p.Requests += 2 * btoi(req.Email != "")
 				cs = journal.Step{State: journal.StateDone, Outcome: string(OutcomeAdopted), ResourceID: m.ID}
-				if had && unsettled(steps[key{journal.KindCustomer, c.Ref}]) {
-					crow.Action, crow.Detail = ActionSettle, "found: the earlier create happened"
-				}
-			} else {
+			default:
 				crow.Action = ActionCreate
-				if had && unsettled(cs) {
-					crow.Action, crow.Detail = ActionSettle, "not found: sent again through create-or-find"
-				}
 				p.Requests++
-				if req.Number.NumberE164 == "" && c.AreaCode != "" {
-					usePool(c.AreaCode)
-				}
+			}
+			if crow.ID == "" && req.Number.NumberE164 == "" && c.AreaCode != "" {
+				usePool(c.AreaCode)
 			}
 		}
 		add(crow)
 
 		var existing []pl.User
-		custKnown := crow.Action == ActionDone || crow.Action == ActionAdopt || (crow.Action == ActionSettle && crow.ID != "")
+		custKnown := crow.ID != ""
 		stepOf := func(k journal.Kind, ref string) (journal.Step, bool) { s, ok := steps[key{k, ref}]; return s, ok }
 		if custKnown && needsUserList(c, cs, stepOf) {
 			p.Requests++

@@ -21,7 +21,10 @@ type pool struct {
 	opts  pl.AvailableNumbersOptions
 	onReq func(Call) // counts the page requests
 
-	mu    sync.Mutex
+	// lock is held while a page is fetched: a channel, not a
+	// sync.Mutex, so that waiting for it is a select a testing/synctest
+	// bubble can see is durably blocked.
+	lock  chan struct{}
 	ready []string
 	seen  map[string]bool // handed out or burnt
 	empty int             // pages in a row that brought nothing new
@@ -34,13 +37,17 @@ const maxEmptyPages = 3
 
 func newPool(api API, areaCode string, onReq func(Call)) *pool {
 	return &pool{api: api, opts: pl.AvailableNumbersOptions{NumberType: pl.NumberTypeGeographic, AreaCode: areaCode},
-		onReq: onReq, seen: map[string]bool{}}
+		onReq: onReq, seen: map[string]bool{}, lock: make(chan struct{}, 1)}
 }
 
 // take returns a number no one in this run has had.
 func (p *pool) take(ctx context.Context) (string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	select {
+	case p.lock <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-p.lock }()
 	for len(p.ready) == 0 {
 		if p.empty >= maxEmptyPages {
 			return "", fmt.Errorf("area code %s: %w", p.opts.AreaCode, ErrPoolExhausted)
@@ -65,11 +72,21 @@ func (p *pool) take(ctx context.Context) (string, error) {
 	return n, nil
 }
 
+// prefetch fetches the first page, if none was fetched yet. A failure is
+// left for take to meet again.
+func (p *pool) prefetch(ctx context.Context) {
+	if n, err := p.take(ctx); err == nil {
+		p.lock <- struct{}{}
+		p.ready = append([]string{n}, p.ready...)
+		<-p.lock
+	}
+}
+
 // claim marks a number the run already uses (one from the journal) so the
 // pool never hands it out.
 func (p *pool) claim(n string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.lock <- struct{}{}
+	defer func() { <-p.lock }()
 	p.seen[n] = true
 }
 
