@@ -86,7 +86,7 @@ func (a *App) Run(ctx context.Context, args []string) int {
 	}
 	var silent *silentError
 	if !errors.As(err, &silent) {
-		fmt.Fprintln(a.Stderr, "phonelineplus: "+err.Error())
+		fmt.Fprintln(a.Stderr, "error: "+err.Error())
 	}
 	return code
 }
