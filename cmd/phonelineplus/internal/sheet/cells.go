@@ -37,7 +37,9 @@ func normCell(k Kind, raw string) (string, *Problem) {
 		return quantityCell(v)
 	case KindRef:
 		if len(v) > 100 || strings.ContainsFunc(v, unsafeRune) {
-			return "", errorf("is not a ref: at most 100 characters, no control characters")
+			// Kept, so that rows naming it still find it: one problem, not
+			// one per row that refers to it.
+			return v, errorf("is not a ref: at most 100 characters, no control characters")
 		}
 	}
 	return v, nil

@@ -56,17 +56,18 @@ func (r *reader) crossCheck() {
 	wb := r.wb
 	custRows := make(map[string]int, len(wb.Customers))
 	for _, c := range wb.Customers {
-		r.uniqueRef(c.Row, c.Ref, custRows)
+		_ = r.uniqueRef(c.Row, c.Ref, custRows)
 	}
 	userRows := make(map[string]int, len(wb.Users))
 	userCustomer := make(map[string]string, len(wb.Users))
 	for _, u := range wb.Users {
-		r.uniqueRef(u.Row, u.Ref, userRows)
-		userCustomer[u.Ref] = u.CustomerRef
+		if r.uniqueRef(u.Row, u.Ref, userRows) {
+			userCustomer[u.Ref] = u.CustomerRef
+		}
 		r.refersTo(u.Row, "customer_ref", u.CustomerRef, SheetCustomers, custRows)
 	}
 	for _, o := range wb.Orders {
-		r.refersTo(o.Lines[0].Row, "customer_ref", o.CustomerRef, SheetCustomers, custRows)
+		orderCustomer := r.refersTo(o.Lines[0].Row, "customer_ref", o.CustomerRef, SheetCustomers, custRows)
 		for _, l := range o.Lines {
 			if l.SKU == "" {
 				r.add(l.Problem(SeverityError, "sku", "is required"))
@@ -77,7 +78,9 @@ func (r *reader) crossCheck() {
 			if !r.refersTo(l.Row, "user_ref", l.UserRef, SheetUsers, userRows) {
 				continue
 			}
-			if cr := userCustomer[l.UserRef]; cr != o.CustomerRef && o.CustomerRef != "" {
+			// Only when both customers resolve: a dangling one is reported
+			// already.
+			if cr := userCustomer[l.UserRef]; cr != o.CustomerRef && orderCustomer && custRows[cr] > 0 {
 				r.add(l.Problem(SeverityError, "user_ref",
 					fmt.Sprintf("names user %q of customer %q, but the order is for customer %q", l.UserRef, cr, o.CustomerRef)))
 			}
@@ -87,17 +90,19 @@ func (r *reader) crossCheck() {
 	r.uniqueValues("number", "a number can be given to one customer or user", numberKey)
 }
 
-// uniqueRef reports a missing or repeated ref, and records it in seen.
-func (r *reader) uniqueRef(row Row, ref string, seen map[string]int) {
+// uniqueRef reports a missing or repeated ref, and records a new one in
+// seen. It reports whether the ref was new.
+func (r *reader) uniqueRef(row Row, ref string, seen map[string]int) bool {
 	if ref == "" {
 		r.add(row.Problem(SeverityError, "ref", "is required: other sheets refer to the row by it"))
-		return
+		return false
 	}
 	if prev, dup := seen[ref]; dup {
 		r.add(row.Problem(SeverityError, "ref", fmt.Sprintf("%q is also the ref of row %d: refs must be unique", ref, prev)))
-		return
+		return false
 	}
 	seen[ref] = row.Line
+	return true
 }
 
 // refersTo reports a missing or dangling ref and whether it resolves.

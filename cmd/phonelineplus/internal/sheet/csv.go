@@ -53,11 +53,11 @@ func (r *reader) readCSVFolder(dir string) error {
 func (r *reader) readCSVFile(sheet, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return r.sheetErr(sheet, 0, err, "cannot be read: %v", unwrapPathError(err))
+		return r.sheetErr(filepath.Base(path), 0, err, "cannot be read: %v", unwrapPathError(err))
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.Size() > r.opts.MaxBytes {
-		return r.sheetErr(sheet, 0, ErrTooLarge, "is %d bytes, more than the limit of %d", fi.Size(), r.opts.MaxBytes)
+		return r.sheetErr(filepath.Base(path), 0, ErrTooLarge, "is %d bytes, more than the limit of %d", fi.Size(), r.opts.MaxBytes)
 	}
 	return r.readSheet(sheet, filepath.Base(path), r.csvRows(f))
 }

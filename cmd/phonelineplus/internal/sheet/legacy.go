@@ -156,7 +156,7 @@ func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) er
 		}
 		line++
 		if err != nil {
-			return r.sheetErr(sheet, line, err, "cannot be read: %v", err)
+			return r.readErr(sheet, line, err)
 		}
 		if line-1 > r.opts.MaxRows {
 			return r.sheetErr(sheet, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)

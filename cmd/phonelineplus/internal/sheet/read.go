@@ -167,6 +167,14 @@ func (r *reader) sheetErr(sheet string, line int, err error, format string, args
 	return &fatal{Problem: Problem{Severity: SeverityError, Path: r.wb.Path, Sheet: sheet, Line: line, Message: fmt.Sprintf(format, args...)}, err: err}
 }
 
+// readErr is a failure to read a sheet's row.
+func (r *reader) readErr(sheet string, line int, err error) error {
+	if errors.Is(err, ErrTooLarge) {
+		return r.sheetErr(sheet, 0, err, "is more than %d bytes: split the file", r.opts.MaxBytes)
+	}
+	return r.sheetErr(sheet, line, err, "cannot be read: %v", err)
+}
+
 // add records a problem, up to MaxProblems.
 func (r *reader) add(p Problem) {
 	if len(r.wb.Problems) >= r.opts.MaxProblems {
@@ -197,10 +205,10 @@ func (r *reader) readSheet(name, fileName string, src rowSource) error {
 	s := schemas[name]
 	header, err := src.Next()
 	if err == io.EOF {
-		return r.sheetErr(name, 0, ErrNotWorkbook, "is empty: it needs a header row (%s)", strings.Join(requiredNames(s), ", "))
+		return r.sheetErr(fileName, 0, ErrNotWorkbook, "is empty: it needs a header row (%s)", strings.Join(requiredNames(s), ", "))
 	}
 	if err != nil {
-		return r.sheetErr(name, 1, err, "cannot be read: %v", err)
+		return r.readErr(fileName, 1, err)
 	}
 	cols, err := r.mapHeader(fileName, s, header)
 	if err != nil {
@@ -215,10 +223,10 @@ func (r *reader) readSheet(name, fileName string, src rowSource) error {
 		}
 		line++
 		if err != nil {
-			return r.sheetErr(name, line, err, "cannot be read: %v", err)
+			return r.readErr(fileName, line, err)
 		}
 		if line-1 > r.opts.MaxRows {
-			return r.sheetErr(name, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)
+			return r.sheetErr(fileName, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)
 		}
 		if blankRow(cells) {
 			continue

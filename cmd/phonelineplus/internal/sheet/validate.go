@@ -26,16 +26,16 @@ import (
 var errOffline = errors.New("offline: nothing is sent")
 
 // offline is a token source, transport and limiter that refuse or do
-// nothing, counting what tried to get through (tests assert zero).
-type offline struct{ attempts atomic.Int64 }
+// nothing. It counts the requests that reached the transport, which tests
+// assert is zero: the token source already stops every call.
+type offline struct{ sent atomic.Int64 }
 
 func (o *offline) Token(context.Context) (phonelineplus.Token, error) {
-	o.attempts.Add(1)
 	return phonelineplus.Token{}, errOffline
 }
 
 func (o *offline) RoundTrip(*http.Request) (*http.Response, error) {
-	o.attempts.Add(1)
+	o.sent.Add(1)
 	return nil, errOffline
 }
 
@@ -78,9 +78,14 @@ func Validate(ctx context.Context, wb *Workbook) ([]Problem, error) {
 	return validate(ctx, wb, &offline{})
 }
 
-// validate is Validate through off, whose count of attempts tests read.
+// validate is Validate through off, whose count of requests tests read.
 func validate(ctx context.Context, wb *Workbook, off *offline) ([]Problem, error) {
-	v := &validator{client: newOfflineClient(off)}
+	v := &validator{client: newOfflineClient(off), known: make(map[cellKey]bool)}
+	for _, p := range wb.Problems {
+		if p.Severity == SeverityError {
+			v.known[cellKey{p.Sheet, p.Line, p.Column}] = true
+		}
+	}
 	for i := range wb.Customers {
 		if err := v.customer(ctx, &wb.Customers[i]); err != nil {
 			return v.problems, err
@@ -102,6 +107,16 @@ func validate(ctx context.Context, wb *Workbook, off *offline) ([]Problem, error
 type validator struct {
 	client   *phonelineplus.Client
 	problems []Problem
+	// known holds the cells with an error already: reading found it (a
+	// cell that is not UTF-8 reads as blank), or an earlier check did.
+	known map[cellKey]bool
+}
+
+// cellKey is a cell as a problem places it.
+type cellKey struct {
+	sheet string
+	line  int
+	col   string
 }
 
 // run checks a request until it passes, reporting each failure at the
@@ -137,17 +152,6 @@ func fieldColumn(sheet, field string) string {
 	return ""
 }
 
-// reported reports whether a problem is already recorded at the row's
-// field.
-func (v *validator) reported(row Row, field string) bool {
-	for _, p := range v.problems {
-		if p.Line == row.Line && p.Field == field && p.Sheet == row.Problem(SeverityError, "", "").Sheet {
-			return true
-		}
-	}
-	return false
-}
-
 func (v *validator) add(row Row, field, reason string) {
 	col := fieldColumn(row.Sheet, field)
 	p := row.Problem(SeverityError, col, reason)
@@ -155,6 +159,11 @@ func (v *validator) add(row Row, field, reason string) {
 		p.Message = field + " " + reason
 	}
 	p.Field = field
+	k := cellKey{p.Sheet, p.Line, p.Column}
+	if col != "" && v.known[k] {
+		return
+	}
+	v.known[k] = true
 	v.problems = append(v.problems, p)
 }
 
@@ -265,7 +274,11 @@ func (v *validator) areaCode(ctx context.Context, row Row, code string, given bo
 		_, err := v.client.Numbers.ListAvailable(ctx, phonelineplus.AvailableNumbersOptions{NumberType: typ, AreaCode: code})
 		return err
 	}, func(_, reason string) {
-		v.problems = append(v.problems, row.Problem(SeverityError, "area_code", reason))
+		p := row.Problem(SeverityError, "area_code", reason)
+		if k := (cellKey{p.Sheet, p.Line, p.Column}); !v.known[k] {
+			v.known[k] = true
+			v.problems = append(v.problems, p)
+		}
 	}, func(string) bool { return false })
 }
 
@@ -303,9 +316,7 @@ func (v *validator) order(ctx context.Context, o *Order) error {
 			// maps a device to a user, unless its SKU is already reported.
 			for _, l := range o.Lines {
 				if l.UserRef != "" {
-					if !v.reported(l.Row, "products.ID") {
-						v.add(l.Row, "products.ID", reason)
-					}
+					v.add(l.Row, "products.ID", reason)
 					return
 				}
 			}
