@@ -124,7 +124,9 @@ func TestMalformedFilesAreRefusedNamingTheFile(t *testing.T) {
 		{"missing file", func(t *testing.T) (string, Options) { return filepath.Join(t.TempDir(), "nope.xlsx"), Options{} }, nil, "nope.xlsx: cannot be read: no such file"},
 		{"empty .xlsx", func(t *testing.T) (string, Options) { return writeFile(t, "e.xlsx", nil), Options{} }, ErrNotWorkbook, "e.xlsx: has the .xlsx extension but is not an XLSX workbook"},
 		{"text named .xlsx", func(t *testing.T) (string, Options) { return writeFile(t, "t.xlsx", []byte("ref,plan\n")), Options{} }, ErrNotWorkbook, "not a zip file"},
-		{"random bytes", func(t *testing.T) (string, Options) { return writeFile(t, "blob.bin", []byte{1, 2, 3, 4, 5}), Options{} }, ErrNotWorkbook, "blob.bin: is not an XLSX workbook"},
+		{"random bytes", func(t *testing.T) (string, Options) {
+			return writeFile(t, "blob.bin", []byte{1, 2, 3, 4, 5}), Options{}
+		}, ErrNotWorkbook, "blob.bin: is not an XLSX workbook"},
 		{"old .xls", func(t *testing.T) (string, Options) {
 			return writeFile(t, "old.xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...)), Options{}
 		}, ErrNotWorkbook, "old .xls file or a password-protected workbook"},
