@@ -72,10 +72,8 @@ func (r *reader) readLegacy(src rowSource, name string) error {
 // legacyFamily is the columns of one record kind in the Python layout: the
 // customer's own, or one user's.
 type legacyFamily struct {
-	user int              // 0 for the customer
-	cols []headerCol      // field indexes into the customers or users schema
-	loc  *location        // for problems and Row.Problem
-	pos  map[int]struct{} // file positions in the family
+	user int       // 0 for the customer
+	loc  *location // its columns, for problems and Row.Problem
 }
 
 // readLegacyRows maps the Python layout's columns to customers and users.
@@ -116,7 +114,6 @@ func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) er
 				users[num] = fam
 			}
 			hc.field = f
-			fam.cols = append(fam.cols, hc)
 			fam.loc.cols[us.columns[f].Name] = hc
 			fieldOf[i].fam, fieldOf[i].field = fam, f
 			continue
@@ -127,7 +124,6 @@ func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) er
 			continue
 		}
 		hc.field = f
-		cust.cols = append(cust.cols, hc)
 		cust.loc.cols[cs.columns[f].Name] = hc
 		fieldOf[i].fam, fieldOf[i].field = cust, f
 	}
