@@ -550,7 +550,7 @@ func (s *Server) ctlPatchSettings(w http.ResponseWriter, r *http.Request, p []st
 // ParseLatency reads a latency as the -latency flag and the control API
 // take it: one duration ("200ms") or a range ("20ms-200ms").
 func ParseLatency(v string) (min, max time.Duration, err error) {
-	lo, hi, ranged := strings.Cut(strings.TrimSpace(v), "-")
+	lo, hi, ranged := cutRange(strings.TrimSpace(v))
 	if min, err = time.ParseDuration(lo); err == nil && ranged {
 		max, err = time.ParseDuration(hi)
 	}
@@ -561,6 +561,15 @@ func ParseLatency(v string) (min, max time.Duration, err error) {
 		return 0, 0, fmt.Errorf("latency %q: %v", v, err)
 	}
 	return min, max, nil
+}
+
+// cutRange splits "lo-hi" at its dash; a leading minus sign is not one.
+func cutRange(v string) (lo, hi string, ranged bool) {
+	if i := strings.Index(v[min(1, len(v)):], "-"); i >= 0 {
+		i += min(1, len(v))
+		return v[:i], v[i+1:], true
+	}
+	return v, "", false
 }
 
 // FormatLatency writes a latency as ParseLatency reads it.

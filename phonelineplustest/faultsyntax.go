@@ -93,10 +93,14 @@ type jsonDur time.Duration
 
 func (d jsonDur) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
 
-func (d *jsonDur) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
+func (d *jsonDur) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		return fmt.Errorf("%s is not a duration such as \"250ms\" or \"2s\" (a string)", b)
+	}
+	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a duration such as 250ms or 2s", b)
+		return fmt.Errorf("%q is not a duration such as 250ms or 2s", s)
 	}
 	*d = jsonDur(v)
 	return nil
@@ -200,7 +204,7 @@ func (f *Fault) set(key, val string) error {
 	var err error
 	switch key {
 	case "latency":
-		lo, hi, ranged := strings.Cut(val, "-")
+		lo, hi, ranged := cutRange(val)
 		if f.Latency, err = parseDur(key, lo); err == nil && ranged {
 			f.MaxLatency, err = parseDur(key, hi)
 		}

@@ -49,8 +49,8 @@ type Server struct {
 	gen      int                      // counts resets, so a commit scheduled before one is dropped
 	pending  map[*time.Timer]struct{} // commits of FaultTimeoutCommitLater still to come
 
-	faultMu sync.Mutex // guards faults, faultSeq, latency and rng
-	faults  []*faultEntry
+	faultMu  sync.Mutex // guards faults, faultSeq, latency and rng
+	faults   []*faultEntry
 	faultSeq int
 	latency  [2]time.Duration // every API request waits between these
 	rng      *rand.Rand
