@@ -1,6 +1,7 @@
 package phonelineplustest
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"slices"
@@ -41,13 +42,26 @@ func defaultPool() []AvailableNumber {
 	return out
 }
 
+// defaultProducts is the default catalogue. Its IDs are the same in every
+// server, so a saved state or a test's constant stays valid.
 func defaultProducts() []Product {
-	return []Product{
+	ps := []Product{
 		{SKU: "T46S", Name: "Yealink T46S", Make: "Yealink", Category: "Desk Phone", UnitCost: "89.00"},
 		{SKU: "W73P", Name: "Yealink W73P", Make: "Yealink", Category: "DECT Phone", UnitCost: "79.00"},
 		{SKU: "W56H", Name: "Yealink W56H", Make: "Yealink", Category: "DECT Handset", UnitCost: "49.00"},
 		{SKU: "SPA112", Name: "Cisco SPA112", Make: "Cisco", Category: "Analogue Telephone Adapter", UnitCost: "39.00"},
 	}
+	for i := range ps {
+		ps[i].ID = hashUUID("product/" + ps[i].SKU)
+	}
+	return ps
+}
+
+// hashUUID returns a version 4 shaped UUID derived from s.
+func hashUUID(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	sum[6], sum[8] = sum[6]&0x0f|0x40, sum[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
 }
 
 var defaultSettings = PartnerSettings{

@@ -54,7 +54,7 @@ func init() {
 		{"DELETE", "faults", "ClearFaults", "remove every fault", (*Server).ctlClearFaults},
 		{"DELETE", "faults/{}", "RemoveFault", "remove one fault by its id", (*Server).ctlRemoveFault},
 		{"GET", "settings", "Settings", "rate limit, token lifetime, in-flight status, latency, request log bounds", (*Server).ctlSettings},
-		{"PATCH", "settings", "SetRateLimit, SetTokenLifetime, SetInFlightStatus, SetLatency, SetRequestLogLimits, With...",
+		{"PATCH", "settings", "SetRateLimit, SetTokenLifetime, SetInFlightStatus, SetLatency, SetRequestLogLimits; WithRateLimit, WithTokenLifetime, WithInFlightStatus, WithLatency, WithRequestLogLimits",
 			`change some: {"rateLimit": 10, "tokenLifetime": "5m", "inFlightStatus": 400, "latency": "20ms-200ms", "requestLogEntries": 1000}`, (*Server).ctlPatchSettings},
 		{"GET", "budget", "RateLimitUsage", "requests each key made in the current rolling minute, and the limit", (*Server).ctlBudget},
 		{"POST", "keys", "AddKey, NewKey, WithCredentials", `add an API key: {"keyID", "secret"}, or {} for a random one`, (*Server).ctlAddKey},
