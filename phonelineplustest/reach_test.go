@@ -19,7 +19,10 @@ import (
 // notOverHTTP names the Go API a program outside Go has no use for over
 // HTTP, and why; everything else must be named by a control route.
 var notOverHTTP = map[string]string{
-	"WithLogger":       "process logging: the -log flag of cmd/phonelineplus-fake does it",
+	"WithLogger":       "process logging: cmd/phonelineplus-fake logs each request to stderr",
+	"WithTLS":          "how to listen: the -tls flag",
+	"CACertPEM":        "the -tls flag writes it to a file and prints its path",
+	"CertPool":         "the -tls flag writes it to a file and prints its path",
 	"WithAddr":         "where to listen: the -addr flag",
 	"WithListener":     "where to listen: the -addr flag",
 	"WithRandSeed":     "the -seed flag; at run time POST /_fake/reset {\"seed\": n}",

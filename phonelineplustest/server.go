@@ -3,6 +3,7 @@ package phonelineplustest
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"log/slog"
@@ -40,6 +41,8 @@ type Server struct {
 	once    sync.Once
 	cfg     config // as NewServer was given it, for Reset
 	log     *requestLog
+	caPEM   []byte            // WithTLS: the authority to trust
+	caCert  *x509.Certificate // and its certificate
 
 	mu       sync.Mutex // guards st, keys, primary, lifetime, gen and pending
 	st       *state
