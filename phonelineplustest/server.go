@@ -256,6 +256,7 @@ type outcome struct {
 // send writes rep whole and records it.
 func (o *outcome) send(w http.ResponseWriter, rep reply) {
 	o.status = writeReply(w, rep)
+	rep.header = w.Header().Clone() // as sent, X-Request-Id and Content-Length included
 	o.sent = &rep
 }
 
