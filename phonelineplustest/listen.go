@@ -123,6 +123,7 @@ func (s *Server) Close() {
 		s.connMu.Lock()
 		s.connClosed = true
 		s.connMu.Unlock()
+		s.log.closeSubscribers() // ends the request log's streams
 		_ = s.hs.Close()
 		<-goOutsideBubble(func() {
 			<-s.served
