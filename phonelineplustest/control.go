@@ -71,7 +71,7 @@ func ControlAPIHelp() string {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
 	for _, rt := range controlRoutes {
-		fmt.Fprintf(tw, "  %s\t%s%s\t%s\n", rt.method, ControlPath, rt.path, rt.about)
+		fmt.Fprintf(tw, "  %s\t%s%s\t%s\n", rt.method, ControlPath, strings.ReplaceAll(rt.path, "{}", "{id}"), rt.about)
 	}
 	_ = tw.Flush()
 	return b.String()
@@ -215,7 +215,7 @@ func (s *Server) ctlIndex(w http.ResponseWriter, r *http.Request, _ []string) er
 	type endpoint struct{ Method, Path, About, GoAPI string }
 	var eps []endpoint
 	for _, rt := range controlRoutes {
-		eps = append(eps, endpoint{rt.method, ControlPath + rt.path, rt.about, rt.goAPI})
+		eps = append(eps, endpoint{rt.method, ControlPath + strings.ReplaceAll(rt.path, "{}", "{id}"), rt.about, rt.goAPI})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"baseURL": s.URL(), "keyID": keyID, "secret": secret, "dashboard": s.controlURL() + "ui",

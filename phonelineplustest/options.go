@@ -27,6 +27,7 @@ type config struct {
 	addr           string
 	faults         []Fault
 	latency        [2]time.Duration
+	tls            bool
 	logSize        int
 	logBytes       int64
 	seeders        []func(*state) error
