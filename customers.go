@@ -441,17 +441,18 @@ func (req CustomerCreateRequest) differs(c *Customer) string {
 // six in the default window) only when an outcome is unknown. opts apply
 // to every request; WithResponseInto describes the last.
 func (s *CustomersService) CreateOrFind(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Ensured[Customer], error) {
+	var norm CustomerCreateRequest
 	window, err := s.client.settleWindow(opts)
 	if err == nil {
-		req, err = req.normalize()
+		norm, err = req.normalize()
 	}
 	if err != nil {
 		return nil, err
 	}
 	return ensure(ctx, window, creation[Customer]{
-		op: "Customers.CreateOrFind", what: "customer", id: customerID, differs: req.differs,
+		op: "Customers.CreateOrFind", what: "customer", id: customerID, differs: norm.differs,
 		create: func() (*Customer, error) { return s.Create(ctx, req, opts...) },
-		find:   func() (*Customer, error) { return s.findFor(ctx, req, opts) },
+		find:   func() (*Customer, error) { return s.findFor(ctx, norm, opts) },
 		hint:   "check the partner portal's customers for this company before creating it again",
 	})
 }

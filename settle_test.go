@@ -126,6 +126,9 @@ func commitAfter(d time.Duration) step {
 	}
 }
 
+// through lets the create reach the fake as usual.
+func through(s *settleScript, r *http.Request) (*http.Response, error) { return s.next.RoundTrip(r) }
+
 // lost answers 500 "Timeout" and drops the create: it never happens.
 func lost(_ *settleScript, r *http.Request) (*http.Response, error) { return timeout(r), nil }
 
@@ -274,6 +277,8 @@ func assertVerification(t *testing.T, err error, op string, also ...error) *plp.
 // fixture is what a subject's setup made: the parents of the create.
 type fixture struct {
 	customerID, userID string
+	number             string // an available number, E.164
+	productID          string
 }
 
 // subject is one resource's create-or-find, as the scenarios drive it.

@@ -269,20 +269,21 @@ func (req UserCreateRequest) differs(u *User) string {
 // outcome is unknown or the response has no ID. opts apply to every
 // request; WithResponseInto describes the last.
 func (s *UsersService) CreateOrFind(ctx context.Context, customerID string, req UserCreateRequest, opts ...CallOption) (*Ensured[User], error) {
+	var norm UserCreateRequest
 	window, err := s.client.settleWindow(opts)
 	if err == nil {
 		err = checkID("customerID", customerID)
 	}
 	if err == nil {
-		req, err = req.normalize()
+		norm, err = req.normalize()
 	}
 	if err != nil {
 		return nil, err
 	}
 	return ensure(ctx, window, creation[User]{
-		op: "Users.CreateOrFind", what: "user", id: userID, differs: req.differs,
+		op: "Users.CreateOrFind", what: "user", id: userID, differs: norm.differs,
 		create: func() (*User, error) { return s.Create(ctx, customerID, req, opts...) },
-		find:   func() (*User, error) { return s.FindByEmail(ctx, customerID, req.Email, opts...) },
+		find:   func() (*User, error) { return s.FindByEmail(ctx, customerID, norm.Email, opts...) },
 		hint:   "check customer " + customerID + "'s users in the partner portal before adding it again",
 	})
 }
