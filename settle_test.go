@@ -33,6 +33,7 @@ const testWindow = plp.DefaultSettleWindow
 // request that isCreate accepts) the n-th step; creates past the steps go
 // through. It counts the creates the client sent.
 type settleScript struct {
+	srv      *phonelineplustest.Server
 	next     http.RoundTripper
 	isCreate func(*http.Request) bool
 	steps    []step
@@ -108,6 +109,36 @@ func (s *settleScript) forward(r *http.Request) {
 	}
 }
 
+// faulted lets the create through with a one-off fault of the fake's.
+func faulted(f phonelineplustest.Fault) step {
+	return func(s *settleScript, r *http.Request) (*http.Response, error) {
+		once := f
+		once.Method, once.Path, once.Times = r.Method, strings.TrimPrefix(r.URL.Path, phonelineplustest.BasePath), 1
+		s.srv.InjectFault(once)
+		return s.next.RoundTrip(r)
+	}
+}
+
+// commitAfter answers 500 "Timeout" at once and commits the create only
+// d later (the fake's timeout-commit-later): a lookup before then sees
+// nothing. d == 0 commits before answering (the fake's timeout-after).
+func commitAfter(d time.Duration) step {
+	if d == 0 {
+		return faulted(phonelineplustest.Fault{Action: phonelineplustest.FaultTimeoutAfter})
+	}
+	return faulted(phonelineplustest.Fault{Action: phonelineplustest.FaultTimeoutCommitLater, CommitAfter: d})
+}
+
+// through lets the create reach the fake as usual.
+func through(s *settleScript, r *http.Request) (*http.Response, error) { return s.next.RoundTrip(r) }
+
+// lost answers 500 "Timeout" and drops the create: it never happens.
+var lost = faulted(phonelineplustest.Fault{Action: phonelineplustest.FaultRespond, Status: http.StatusInternalServerError, Body: "Timeout"})
+
+// withoutID lets the create through and its answer leaves out every ID
+// (the fake's omit-id).
+var withoutID = faulted(phonelineplustest.Fault{Action: phonelineplustest.FaultOmitID})
+
 // timeout answers 500 "Timeout", as the gateway does.
 func timeout(r *http.Request) *http.Response {
 	return &http.Response{
@@ -118,27 +149,6 @@ func timeout(r *http.Request) *http.Response {
 		ContentLength: int64(len("Timeout")), Request: r,
 	}
 }
-
-// commitAfter answers 500 "Timeout" at once and lets the create reach the
-// fake only after d: a lookup before then sees nothing. d == 0 is the
-// fake's own timeout-after-create.
-func commitAfter(d time.Duration) step {
-	return func(s *settleScript, r *http.Request) (*http.Response, error) {
-		c := detach(r)
-		if d == 0 {
-			s.forward(c)
-		} else {
-			time.AfterFunc(d, func() { s.forward(c) })
-		}
-		return timeout(r), nil
-	}
-}
-
-// through lets the create reach the fake as usual.
-func through(s *settleScript, r *http.Request) (*http.Response, error) { return s.next.RoundTrip(r) }
-
-// lost answers 500 "Timeout" and drops the create: it never happens.
-func lost(_ *settleScript, r *http.Request) (*http.Response, error) { return timeout(r), nil }
 
 // held answers 500 "Timeout" and keeps the create back until the next
 // create, which releasePrevious lets through first: the first commits
@@ -164,21 +174,6 @@ func othersFirst(rival func()) step {
 		rival()
 		return s.next.RoundTrip(r)
 	}
-}
-
-// withoutID lets the create through and strips every ID from the answer.
-func withoutID(s *settleScript, r *http.Request) (*http.Response, error) {
-	resp, err := s.next.RoundTrip(r)
-	if err != nil {
-		return nil, err
-	}
-	return rewrite(resp, func(v any) any {
-		m, _ := v.(map[string]any)
-		for _, k := range idKeys {
-			delete(m, k)
-		}
-		return m
-	}), nil
 }
 
 var idKeys = []string{"ID", "id", "userID", "userId", "user_id", "customerID", "orderID"}
@@ -240,7 +235,7 @@ func newSettleEnv(t *testing.T, method, path string, steps ...step) *settleEnv {
 	srv := phonelineplustest.NewServer()
 	t.Cleanup(srv.Close)
 	want := strings.Split(strings.Trim(path, "/"), "/")
-	sc := &settleScript{next: srv.Transport(), steps: steps, isCreate: func(r *http.Request) bool {
+	sc := &settleScript{srv: srv, next: srv.Transport(), steps: steps, isCreate: func(r *http.Request) bool {
 		got := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, phonelineplustest.BasePath), "/"), "/")
 		if r.Method != method || len(got) != len(want) {
 			return false
