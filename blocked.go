@@ -177,11 +177,8 @@ func (s *BlockedNumbersService) FindByNumber(ctx context.Context, customerID, nu
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.List(ctx, customerID, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return findOne("BlockedNumbers.FindByNumber", "blocked number", entries, blockedNumberID, func(b *BlockedNumber) bool { return sameNumber(b.NumberE164, number) })
+	list := func() ([]BlockedNumber, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("BlockedNumbers.FindByNumber", "blocked number", list, blockedNumberID, func(b *BlockedNumber) bool { return sameNumber(b.NumberE164, number) })
 }
 
 // CreateOrFind blocks a number for a customer, settling an unknown outcome
@@ -197,14 +194,7 @@ func (s *BlockedNumbersService) FindByNumber(ctx context.Context, customerID, nu
 // the outcome is unknown. opts apply to every request; WithResponseInto
 // describes the last.
 func (s *BlockedNumbersService) CreateOrFind(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*Ensured[BlockedNumber], error) {
-	var norm BlockedNumberRequest
-	window, err := s.client.settleWindow(opts)
-	if err == nil {
-		err = checkID("customerID", customerID)
-	}
-	if err == nil {
-		norm, err = req.normalize()
-	}
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, BlockedNumberRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

@@ -340,11 +340,7 @@ func customerID(c *Customer) string { return c.ID }
 
 // find lists the customers and returns the one match accepts.
 func (s *CustomersService) find(ctx context.Context, op string, match func(*Customer) bool, opts []CallOption) (*Customer, error) {
-	all, err := s.List(ctx, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return findOne(op, "customer", all, customerID, match)
+	return findOne(op, "customer", func() ([]Customer, error) { return s.List(ctx, opts...) }, customerID, match)
 }
 
 // FindByEmail returns the customer whose contact email is address,
@@ -441,11 +437,7 @@ func (req CustomerCreateRequest) differs(c *Customer) string {
 // six in the default window) only when an outcome is unknown. opts apply
 // to every request; WithResponseInto describes the last.
 func (s *CustomersService) CreateOrFind(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Ensured[Customer], error) {
-	var norm CustomerCreateRequest
-	window, err := s.client.settleWindow(opts)
-	if err == nil {
-		norm, err = req.normalize()
-	}
+	norm, window, err := prepare(s.client, opts, nil, req, CustomerCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

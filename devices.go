@@ -121,11 +121,8 @@ func (s *DevicesService) Create(ctx context.Context, customerID, userID string, 
 //
 // Cost: Create's one request.
 func (s *DevicesService) CreateOrFind(ctx context.Context, customerID, userID string, req DeviceCreateRequest, opts ...CallOption) (*Ensured[Device], error) {
-	var norm DeviceCreateRequest
-	_, err := expandPath(pathDevices, customerID, userID)
-	if err == nil {
-		norm, err = req.normalize()
-	}
+	_, pathErr := expandPath(pathDevices, customerID, userID)
+	norm, _, err := prepare(s.client, opts, pathErr, req, DeviceCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

@@ -296,11 +296,8 @@ func (s *NumbersService) FindByNumber(ctx context.Context, customerID, number st
 	if err != nil {
 		return nil, err
 	}
-	numbers, err := s.List(ctx, customerID, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return findOne("Numbers.FindByNumber", "number", numbers, numberID, func(n *Number) bool { return sameNumber(n.NumberE164, number) })
+	list := func() ([]Number, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("Numbers.FindByNumber", "number", list, numberID, func(n *Number) bool { return sameNumber(n.NumberE164, number) })
 }
 
 // CreateOrFind adds a number to a customer, settling an unknown outcome
@@ -315,14 +312,7 @@ func (s *NumbersService) FindByNumber(ctx context.Context, customerID, number st
 // outcome is unknown. opts apply to every request; WithResponseInto
 // describes the last.
 func (s *NumbersService) CreateOrFind(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Ensured[Number], error) {
-	var norm NumberCreateRequest
-	window, err := s.client.settleWindow(opts)
-	if err == nil {
-		err = checkID("customerID", customerID)
-	}
-	if err == nil {
-		norm, err = req.normalize()
-	}
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, NumberCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

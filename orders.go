@@ -297,15 +297,12 @@ func (s *OrdersService) FindMatching(ctx context.Context, customerID string, req
 	if err != nil {
 		return nil, err
 	}
-	orders, err := s.List(ctx, customerID, opts...)
-	if err != nil {
-		return nil, err
-	}
 	want := map[string]int{}
 	for _, p := range req.Products {
 		want[p.ID] += p.Quantity
 	}
-	return findOne("Orders.FindMatching", "order", orders, orderID, func(o *Order) bool {
+	list := func() ([]Order, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("Orders.FindMatching", "order", list, orderID, func(o *Order) bool {
 		return o.matches(want, req.DeliveryAddress.Postcode, cc.createdAfter)
 	})
 }
@@ -326,14 +323,7 @@ func (s *OrdersService) FindMatching(ctx context.Context, customerID string, req
 // outcome is unknown. opts apply to every request; WithResponseInto
 // describes the last.
 func (s *OrdersService) CreateOrFind(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Ensured[Order], error) {
-	var norm OrderCreateRequest
-	window, err := s.client.settleWindow(opts)
-	if err == nil {
-		err = checkID("customerID", customerID)
-	}
-	if err == nil {
-		norm, err = req.normalize()
-	}
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, OrderCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

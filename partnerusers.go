@@ -141,11 +141,8 @@ func (s *PartnerUsersService) FindByEmail(ctx context.Context, address string, o
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.List(ctx, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return findOne("PartnerUsers.FindByEmail", "partner user", users, partnerUserID, func(u *PartnerUser) bool { return sameEmail(u.Email, address) })
+	list := func() ([]PartnerUser, error) { return s.List(ctx, opts...) }
+	return findOne("PartnerUsers.FindByEmail", "partner user", list, partnerUserID, func(u *PartnerUser) bool { return sameEmail(u.Email, address) })
 }
 
 // CreateOrFind adds a partner portal user, settling an unknown outcome
@@ -158,11 +155,7 @@ func (s *PartnerUsersService) FindByEmail(ctx context.Context, address string, o
 // outcome is unknown. opts apply to every request; WithResponseInto
 // describes the last.
 func (s *PartnerUsersService) CreateOrFind(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*Ensured[PartnerUser], error) {
-	var norm PartnerUserCreateRequest
-	window, err := s.client.settleWindow(opts)
-	if err == nil {
-		norm, err = req.normalize()
-	}
+	norm, window, err := prepare(s.client, opts, nil, req, PartnerUserCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

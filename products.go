@@ -64,9 +64,6 @@ func (s *ProductsService) FindBySKU(ctx context.Context, sku string, opts ...Cal
 	if !isSKU(sku) {
 		return nil, invalid("sku", "is not a SKU code (letters, digits, '-' and '_')")
 	}
-	products, err := s.List(ctx, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return findOne("Products.FindBySKU", "product", products, productID, func(p *Product) bool { return strings.EqualFold(p.SKU, sku) })
+	list := func() ([]Product, error) { return s.List(ctx, opts...) }
+	return findOne("Products.FindBySKU", "product", list, productID, func(p *Product) bool { return strings.EqualFold(p.SKU, sku) })
 }

@@ -24,11 +24,7 @@ func TestPartnerUsersCreateOrFind(t *testing.T) {
 		op: "PartnerUsers.CreateOrFind", method: "POST", path: "/users",
 		setup: func(*testing.T, *settleEnv) fixture { return fixture{} },
 		run: func(ctx context.Context, e *settleEnv, _ fixture) (plp.Outcome, string, error) {
-			got, err := e.client.PartnerUsers.CreateOrFind(ctx, settlePartnerUser)
-			if err != nil {
-				return "", "", err
-			}
-			return got.Outcome, got.Resource.ID, nil
+			return unpack(e.client.PartnerUsers.CreateOrFind(ctx, settlePartnerUser))
 		},
 		rival: func(t *testing.T, e *settleEnv, _ fixture) {
 			req := settlePartnerUser
@@ -37,14 +33,8 @@ func TestPartnerUsersCreateOrFind(t *testing.T) {
 			require.NoError(t, err)
 		},
 		count: func(e *settleEnv, _ fixture) int {
-			users, _ := e.rival.PartnerUsers.List(context.Background())
-			n := 0
-			for _, u := range users {
-				if strings.EqualFold(u.Email, settlePartnerUser.Email) {
-					n++
-				}
-			}
-			return n
+			return countOf(func(u plp.PartnerUser) bool { return strings.EqualFold(u.Email, settlePartnerUser.Email) })(
+				e.rival.PartnerUsers.List(context.Background()))
 		},
 		conflict: plp.ErrEmailInUse,
 	})
@@ -70,11 +60,10 @@ func TestNumbersCreateOrFind(t *testing.T) {
 			// Written as a person would: the parser makes it the same number.
 			national := "0" + fx.number[2:4] + " " + fx.number[4:8] + " " + fx.number[8:]
 			got, err := e.client.Numbers.CreateOrFind(ctx, fx.customerID, plp.NumberCreateRequest{NumberE164: national})
-			if err != nil {
-				return "", "", err
+			if err == nil {
+				assert.Equal(t, fx.number, got.Resource.NumberE164)
 			}
-			assert.Equal(t, fx.number, got.Resource.NumberE164)
-			return got.Outcome, got.Resource.ID, nil
+			return unpack(got, err)
 		},
 		// Another customer takes the number.
 		rival: func(t *testing.T, e *settleEnv, fx fixture) {
@@ -103,14 +92,8 @@ func TestNumbersCreateOrFind(t *testing.T) {
 var settleBlock = plp.BlockedNumberRequest{NumberE164: "+1 202 555 0143", Direction: plp.BlockInbound, Description: "nuisance calls"}
 
 func countBlocked(e *settleEnv, customerID string) int {
-	entries, _ := e.rival.BlockedNumbers.List(context.Background(), customerID)
-	n := 0
-	for _, b := range entries {
-		if b.NumberE164 == "12025550143" {
-			n++
-		}
-	}
-	return n
+	return countOf(func(b plp.BlockedNumber) bool { return b.NumberE164 == "12025550143" })(
+		e.rival.BlockedNumbers.List(context.Background(), customerID))
 }
 
 // The API is not known to refuse a number blocked twice, so there is no
@@ -121,11 +104,7 @@ func TestBlockedNumbersCreateOrFind(t *testing.T) {
 		op: "BlockedNumbers.CreateOrFind", method: "POST", path: "/customers/*/blocked-numbers",
 		setup: withCustomer,
 		run: func(ctx context.Context, e *settleEnv, fx fixture) (plp.Outcome, string, error) {
-			got, err := e.client.BlockedNumbers.CreateOrFind(ctx, fx.customerID, settleBlock)
-			if err != nil {
-				return "", "", err
-			}
-			return got.Outcome, got.Resource.ID, nil
+			return unpack(e.client.BlockedNumbers.CreateOrFind(ctx, fx.customerID, settleBlock))
 		},
 		count: func(e *settleEnv, fx fixture) int { return countBlocked(e, fx.customerID) },
 	})
@@ -178,20 +157,10 @@ func TestOrdersCreateOrFind(t *testing.T) {
 		op: "Orders.CreateOrFind", method: "POST", path: "/customers/*/orders",
 		setup: withProduct,
 		run: func(ctx context.Context, e *settleEnv, fx fixture) (plp.Outcome, string, error) {
-			got, err := e.client.Orders.CreateOrFind(ctx, fx.customerID, settleOrder(fx))
-			if err != nil {
-				return "", "", err
-			}
-			return got.Outcome, got.Resource.ID, nil
+			return unpack(e.client.Orders.CreateOrFind(ctx, fx.customerID, settleOrder(fx)))
 		},
 		count: func(e *settleEnv, fx fixture) int {
-			n := 0
-			for _, o := range e.srv.Orders() {
-				if o.CustomerID == fx.customerID {
-					n++
-				}
-			}
-			return n
+			return countOf(func(plp.Order) bool { return true })(e.rival.Orders.List(context.Background(), fx.customerID))
 		},
 		once: true,
 	})

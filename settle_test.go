@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -260,6 +261,28 @@ func settleClient(t *testing.T, srv *phonelineplustest.Server, rt http.RoundTrip
 		plp.WithHTTPClient(&http.Client{Transport: rt}), plp.WithLimiter(rate.NewLimiter(rate.Inf, 1))}, opts...)...)
 	require.NoError(t, err)
 	return c
+}
+
+// unpack reads a CreateOrFind's result as the scenarios compare it: its
+// outcome and its resource's ID.
+func unpack[T any](got *plp.Ensured[T], err error) (plp.Outcome, string, error) {
+	if err != nil {
+		return "", "", err
+	}
+	return got.Outcome, reflect.ValueOf(got.Resource).Elem().FieldByName("ID").String(), nil
+}
+
+// countOf returns a counter of the items of a list call that match accepts.
+func countOf[T any](match func(T) bool) func([]T, error) int {
+	return func(items []T, _ error) int {
+		n := 0
+		for _, it := range items {
+			if match(it) {
+				n++
+			}
+		}
+		return n
+	}
 }
 
 // assertVerification checks that err is a *VerificationError for op that
