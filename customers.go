@@ -340,11 +340,7 @@ func customerID(c *Customer) string { return c.ID }
 
 // find lists the customers and returns the one match accepts.
 func (s *CustomersService) find(ctx context.Context, op string, match func(*Customer) bool, opts []CallOption) (*Customer, error) {
-	all, err := s.List(ctx, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return findOne(op, "customer", all, customerID, match)
+	return findOne(op, "customer", func() ([]Customer, error) { return s.List(ctx, opts...) }, customerID, match)
 }
 
 // FindByEmail returns the customer whose contact email is address,
@@ -441,17 +437,14 @@ func (req CustomerCreateRequest) differs(c *Customer) string {
 // six in the default window) only when an outcome is unknown. opts apply
 // to every request; WithResponseInto describes the last.
 func (s *CustomersService) CreateOrFind(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Ensured[Customer], error) {
-	window, err := s.client.settleWindow(opts)
-	if err == nil {
-		req, err = req.normalize()
-	}
+	norm, window, err := prepare(s.client, opts, nil, req, CustomerCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}
 	return ensure(ctx, window, creation[Customer]{
-		op: "Customers.CreateOrFind", what: "customer", id: customerID, differs: req.differs,
+		op: "Customers.CreateOrFind", what: "customer", id: customerID, differs: norm.differs,
 		create: func() (*Customer, error) { return s.Create(ctx, req, opts...) },
-		find:   func() (*Customer, error) { return s.findFor(ctx, req, opts) },
+		find:   func() (*Customer, error) { return s.findFor(ctx, norm, opts) },
 		hint:   "check the partner portal's customers for this company before creating it again",
 	})
 }

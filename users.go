@@ -241,11 +241,8 @@ func (s *UsersService) FindByEmail(ctx context.Context, customerID, address stri
 	if err != nil {
 		return nil, err
 	}
-	users, err := s.List(ctx, customerID, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return findOne("Users.FindByEmail", "user", users, userID, func(u *User) bool { return sameEmail(u.Email, address) })
+	list := func() ([]User, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("Users.FindByEmail", "user", list, userID, func(u *User) bool { return sameEmail(u.Email, address) })
 }
 
 // differs names the first field in which u differs from req.
@@ -269,20 +266,14 @@ func (req UserCreateRequest) differs(u *User) string {
 // outcome is unknown or the response has no ID. opts apply to every
 // request; WithResponseInto describes the last.
 func (s *UsersService) CreateOrFind(ctx context.Context, customerID string, req UserCreateRequest, opts ...CallOption) (*Ensured[User], error) {
-	window, err := s.client.settleWindow(opts)
-	if err == nil {
-		err = checkID("customerID", customerID)
-	}
-	if err == nil {
-		req, err = req.normalize()
-	}
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, UserCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}
 	return ensure(ctx, window, creation[User]{
-		op: "Users.CreateOrFind", what: "user", id: userID, differs: req.differs,
+		op: "Users.CreateOrFind", what: "user", id: userID, differs: norm.differs,
 		create: func() (*User, error) { return s.Create(ctx, customerID, req, opts...) },
-		find:   func() (*User, error) { return s.FindByEmail(ctx, customerID, req.Email, opts...) },
+		find:   func() (*User, error) { return s.FindByEmail(ctx, customerID, norm.Email, opts...) },
 		hint:   "check customer " + customerID + "'s users in the partner portal before adding it again",
 	})
 }
