@@ -1,6 +1,6 @@
 module github.com/phonelineplus-go/phonelineplus/cmd/phonelineplus
 
-go 1.26.0
+go 1.25.0
 
 replace github.com/phonelineplus-go/phonelineplus => ../..
 
@@ -11,7 +11,7 @@ require (
 	github.com/xuri/excelize/v2 v2.10.1
 	golang.org/x/term v0.45.0
 	golang.org/x/time v0.15.0
-	modernc.org/sqlite v1.62.0
+	modernc.org/sqlite v1.59.0
 )
 
 require (
@@ -31,10 +31,10 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.55.0 // indirect
 	golang.org/x/net v0.58.0 // indirect
-	golang.org/x/sync v0.24.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/sync v0.22.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
-	modernc.org/libc v1.80.1 // indirect
+	modernc.org/libc v1.76.0 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
