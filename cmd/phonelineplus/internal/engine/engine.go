@@ -392,7 +392,7 @@ func newStep(kind journal.Kind, row Source, prev journal.Step) journal.Step {
 // cancelled stays an intent, for the next run to settle.
 func (r *run) finish(s journal.Step, id string, outcome Outcome, err error) journal.Step {
 	s.Category, s.Reason = "", ""
-	var ve *VerificationError
+	var ve *pl.VerificationError
 	switch {
 	case err == nil:
 		s.State, s.ResourceID, s.Outcome = journal.StateDone, id, string(outcome)
@@ -400,7 +400,10 @@ func (r *run) finish(s journal.Step, id string, outcome Outcome, err error) jour
 		s.State, s.Reason = journal.StateIntent, "interrupted; the next run settles it"
 	case errors.As(err, &ve):
 		s.State, s.Category = journal.StateNeedsVerification, string(pl.CategoryNeedsVerification)
-		s.Reason = ve.Reason + "; " + ve.Hint
+		s.Reason = ve.Reason
+		if ve.Hint != "" {
+			s.Reason += "; " + ve.Hint
+		}
 	case errors.Is(err, pl.ErrNeedsVerification):
 		s.State, s.Category, s.Reason = journal.StateNeedsVerification, string(pl.CategoryNeedsVerification), err.Error()
 	default:
@@ -511,7 +514,7 @@ func (r *run) existingUsers(c *Customer, cs journal.Step) ([]pl.User, error) {
 // skipped.
 func lookUp[T any](r *run, prev journal.Step, s *journal.Step, listed bool, find func(*Call) (*T, error)) (*T, error) {
 	deadline := prev.Updated.Add(cmp.Or(r.e.SettleWindow, DefaultSettleWindow))
-	err := notFound("resource")
+	err := fmt.Errorf("%s %s: %w", s.Kind, s.Ref, pl.ErrNotFound)
 	for delay := time.Second; ; delay *= 2 {
 		if !listed {
 			var call Call
@@ -547,7 +550,7 @@ func settled[T any](r *run, s journal.Step, found *T, err error, id func(*T) str
 	case errors.Is(err, pl.ErrNotFound):
 		return false, s
 	}
-	return true, r.finish(s, "", "", &VerificationError{Operation: string(s.Kind) + " lookup", Err: err,
+	return true, r.finish(s, "", "", &pl.VerificationError{Operation: string(s.Kind) + " lookup", Err: err,
 		Reason: "an earlier run sent the create without learning its outcome, and looking it up failed: " + err.Error(),
 		Hint:   "run apply again: it looks the resource up before creating it"})
 }
@@ -727,11 +730,11 @@ func (r *run) ensureOrder(c *Customer, o *Order, custID string) {
 		case err == nil:
 			r.finish(s, found.ID, OutcomeFound, nil)
 		case errors.Is(err, pl.ErrNotFound):
-			r.finish(s, "", "", &VerificationError{Operation: "Orders.Create", Err: err,
+			r.finish(s, "", "", &pl.VerificationError{Operation: "Orders.Create", Err: err,
 				Reason: "an earlier run sent this order without learning its outcome, and the customer has no matching order",
 				Hint:   "check the customer's orders in the portal; the tool never re-sends an order"})
 		default:
-			r.finish(s, "", "", &VerificationError{Operation: "Orders.Create", Err: err,
+			r.finish(s, "", "", &pl.VerificationError{Operation: "Orders.Create", Err: err,
 				Reason: "an earlier run sent this order without learning its outcome, and looking it up failed: " + err.Error(),
 				Hint:   "run apply again to look it up; the tool never re-sends an order"})
 		}
