@@ -684,12 +684,19 @@ func (r *run) orderRequest(c *Customer, o *Order) (pl.OrderCreateRequest, string
 	}
 	req.Products = nil
 	req.SKUToUserMapping = nil
+	// Lines of one SKU are one product, their quantities added.
+	index := map[string]int{}
 	for _, l := range o.Lines {
 		id, ok := r.skus[strings.ToUpper(l.SKU)]
 		if !ok {
 			return req, fmt.Sprintf("product %s is not in the catalogue", l.SKU)
 		}
-		req.Products = append(req.Products, pl.OrderItem{ID: id, Quantity: l.Quantity})
+		if i, seen := index[id]; seen {
+			req.Products[i].Quantity += l.Quantity
+		} else {
+			index[id] = len(req.Products)
+			req.Products = append(req.Products, pl.OrderItem{ID: id, Quantity: l.Quantity})
+		}
 		for _, ref := range l.UserRefs {
 			us, ok := r.step(journal.KindUser, ref)
 			if !ok || us.State != journal.StateDone {

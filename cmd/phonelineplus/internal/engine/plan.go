@@ -274,3 +274,41 @@ func (e *Engine) Plan(ctx context.Context, job *Job) (*Plan, error) {
 	}
 	return p, nil
 }
+
+// Estimate is Plan without asking the API: every row the journal does
+// not have done counts as a create (an adoption costs one request more,
+// or one less), pages of numbers as PageSize each. It is what a progress
+// display uses for the time left when no plan was made.
+func (e *Engine) Estimate(ctx context.Context, job *Job) (*Plan, error) {
+	r, err := e.newRun(ctx, ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Requests: 1}
+	products, customers := r.needLookups()
+	p.Requests += btoi(products) + btoi(customers)
+	pooled := map[string]int{}
+	for _, row := range job.Rows() {
+		pr := PlannedRow{Step: row, Action: ActionCreate}
+		if s, ok := r.steps[key{row.Kind, row.Ref}]; ok && s.State == journal.StateDone {
+			pr.Action, pr.ID = ActionDone, s.ResourceID
+		} else {
+			p.Requests++
+		}
+		p.Rows = append(p.Rows, pr)
+	}
+	for _, c := range job.Customers {
+		if s, ok := r.steps[key{journal.KindCustomer, c.Ref}]; c.AreaCode != "" && (!ok || s.State != journal.StateDone) {
+			pooled[e164(c.AreaCode)]++
+		}
+		for _, u := range c.Users {
+			if s, ok := r.steps[key{journal.KindUser, u.Ref}]; u.AreaCode != "" && (!ok || s.State != journal.StateDone) {
+				pooled[e164(u.AreaCode)]++
+			}
+		}
+	}
+	for _, n := range pooled {
+		p.Requests += (n + PageSize - 1) / PageSize
+	}
+	return p, nil
+}
