@@ -172,6 +172,12 @@ func eventLine(ev engine.Event) string {
 	switch ev.State {
 	case journal.StateDone:
 		line := fmt.Sprintf("%s: %s %s%s", where, ev.Outcome, ev.ID, attempts)
+		switch ev.Outcome {
+		case string(engine.OutcomeFound):
+			line += ", after an unknown outcome (looked up, not sent again)"
+		case string(engine.OutcomeAdopted):
+			line += ", which already existed"
+		}
 		if ev.Number != "" {
 			line += ", number " + ev.Number
 		}

@@ -24,8 +24,9 @@ const DefaultConcurrency = 32
 // number is in another order in flight is retried with the next number.
 const DefaultMaxNumberSwaps = 5
 
-// DefaultSettleWindow is how long after an unsettled create was recorded
-// a lookup keeps looking before it counts the resource as absent.
+// DefaultSettleWindow is the settle window the command uses by default:
+// how long a lookup of a create whose outcome is unknown keeps looking
+// before it counts the resource as absent (the SDK's default too).
 const DefaultSettleWindow = 10 * time.Second
 
 // Engine runs a Job. Its zero value is not usable: API and Journal are
@@ -36,7 +37,7 @@ type Engine struct {
 	Observe        func(Event)   // called for every step that changes state, one call at a time; may be nil
 	Concurrency    int           // customers in parallel; DefaultConcurrency if 0
 	MaxNumberSwaps int           // DefaultMaxNumberSwaps if 0
-	SettleWindow   time.Duration // DefaultSettleWindow if 0
+	SettleWindow   time.Duration // how long an earlier run's unsettled create is looked for; 0 looks once
 }
 
 // Event reports a step that reached a state (Type "step") or started to
@@ -508,12 +509,14 @@ func (r *run) existingUsers(c *Customer, cs journal.Step) ([]pl.User, error) {
 }
 
 // lookUp looks up the resource of an unsettled step, and keeps looking
-// until the settle window since its intent was recorded has passed: a
-// create the gateway timed out may still commit. listed says that the
-// caller has just looked (in a list it fetched), so the first look is
-// skipped.
-func lookUp[T any](r *run, prev journal.Step, s *journal.Step, listed bool, find func(*Call) (*T, error)) (*T, error) {
-	deadline := prev.Updated.Add(cmp.Or(r.e.SettleWindow, DefaultSettleWindow))
+// for the settle window: a create the gateway timed out may still commit.
+// The window runs from now, not from the intent: the earlier run may have
+// sent the create long after recording the intent (it waited for the
+// budget, or for a Retry-After), but it sent it before it ended, so
+// before now. listed says that the caller has just looked (in a list it
+// fetched), so the first look is skipped.
+func lookUp[T any](r *run, s *journal.Step, listed bool, find func(*Call) (*T, error)) (*T, error) {
+	deadline := time.Now().Add(r.e.SettleWindow)
 	err := fmt.Errorf("%s %s: %w", s.Kind, s.Ref, pl.ErrNotFound)
 	for delay := time.Second; ; delay *= 2 {
 		if !listed {
@@ -572,7 +575,7 @@ func (r *run) ensureCustomer(c *Customer, prev journal.Step) journal.Step {
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
-		found, err := lookUp(r, prev, &s, req.Email == "", func(call *Call) (*pl.Customer, error) {
+		found, err := lookUp(r, &s, req.Email == "", func(call *Call) (*pl.Customer, error) {
 			return r.e.API.FindCustomer(r.work, req, call)
 		})
 		if done, st := settled(r, s, found, err, func(c *pl.Customer) string { return c.ID }); done {
@@ -629,7 +632,7 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
-		found, err := lookUp(r, prev, &s, true, func(call *Call) (*pl.User, error) {
+		found, err := lookUp(r, &s, true, func(call *Call) (*pl.User, error) {
 			return r.e.API.FindUser(r.work, custID, req.Email, call)
 		})
 		if done, _ := settled(r, s, found, err, func(u *pl.User) string { return u.ID }); done {
@@ -730,7 +733,7 @@ func (r *run) ensureOrder(c *Customer, o *Order, custID string) {
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
-		found, err := lookUp(r, prev, &s, false, func(call *Call) (*pl.Order, error) {
+		found, err := lookUp(r, &s, false, func(call *Call) (*pl.Order, error) {
 			return r.e.API.FindOrder(r.work, custID, req, call)
 		})
 		switch {
