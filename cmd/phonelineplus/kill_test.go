@@ -213,7 +213,7 @@ func faultsFired(t *testing.T, f *fake) string {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&faults))
 	var parts []string
 	for _, fl := range faults {
-		parts = append(parts, fmt.Sprintf("%s %s %s: %d", fl.Fault.Method, fl.Fault.Path, fl.Fault.Action, fl.Fired))
+		parts = append(parts, fmt.Sprintf("%s: %d", fl.Fault.String(), fl.Fired))
 	}
 	return strings.Join(parts, "; ")
 }
