@@ -624,8 +624,12 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 	req := u.Request
 	if m := MatchUser(existing, req.Email); m != nil {
 		outcome := OutcomeAdopted
-		if unsettled(prev) {
+		if unsettled(prev) && prev.Outcome != string(OutcomeAdopted) {
 			outcome = OutcomeFound
+		}
+		if outcome == OutcomeAdopted && wantsDDI(u) && m.PhoneNumber == "" {
+			r.allocate(u, custID, m.ID, s)
+			return
 		}
 		r.finish(s, m.ID, outcome, nil)
 		return
@@ -669,6 +673,48 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 			id = user.ID
 		}
 		r.finish(s, id, outcome, err)
+		return
+	}
+}
+
+// wantsDDI reports whether a user row asks for a DDI.
+func wantsDDI(u *User) bool { return u.Request.PhoneNumber != "" || u.AreaCode != "" }
+
+// allocate gives a user that already existed the DDI its row asks for:
+// the number is added to the customer (create-or-find: it may be the
+// customer's already, from an interrupted run) and allocated to the user
+// (a PUT, safe to send again). Its intent is recorded as adopted, so a
+// resumed run allocates again instead of taking the user as found.
+func (r *run) allocate(u *User, custID, userID string, s journal.Step) {
+	pooled := u.Request.PhoneNumber == ""
+	n := u.Request.PhoneNumber
+	if pooled {
+		n = s.Number
+	}
+	for swaps := 0; ; swaps++ {
+		if n == "" {
+			var err error
+			if n, err = r.pools.get(u.AreaCode).take(r.work); err != nil {
+				r.finish(s, "", "", err)
+				return
+			}
+		}
+		s.Number, s.State, s.Outcome = e164(n), journal.StateIntent, string(OutcomeAdopted)
+		if !r.put(s) {
+			return
+		}
+		var call Call
+		num, _, err := r.e.API.CreateOrFindNumber(r.work, custID, pl.NumberCreateRequest{NumberE164: n}, &call)
+		if err == nil {
+			_, err = r.e.API.AllocateNumber(r.work, custID, num.ID, userID, &call)
+		}
+		s.Attempts += call.Attempts
+		s.RequestID = cmp.Or(call.RequestID, s.RequestID)
+		if pooled && errors.Is(err, pl.ErrNumberInFlight) && swaps < cmp.Or(r.e.MaxNumberSwaps, DefaultMaxNumberSwaps) {
+			n = ""
+			continue
+		}
+		r.finish(s, userID, OutcomeAdopted, err)
 		return
 	}
 }
