@@ -267,6 +267,8 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 			[]cellWant{{SheetCustomers, 3, "email", "this email is also on customers"}}},
 		{"customer email reused by a user", func(b *book) { b.set(SheetUsers, 1, "email", "bea@beta.example") },
 			[]cellWant{{SheetUsers, 2, "email", "this email is also on customers"}}},
+		{"the primary contact listed again as a user", func(b *book) { b.set(SheetUsers, 1, "email", "ada@acme.example") },
+			[]cellWant{{SheetUsers, 2, "email", "is the email of the customer's primary contact"}}},
 		{"user email twice", func(b *book) { b.set(SheetUsers, 2, "email", "bob@acme.example") },
 			[]cellWant{{SheetUsers, 3, "email", "this email is also on users"}}},
 		{"number twice in other forms", func(b *book) { b.set(SheetCustomers, 1, "number", "+44 161 496 0001") },
