@@ -119,3 +119,19 @@ func TestAHundredThousandRowWorkbookIsRefusedEarly(t *testing.T) {
 	assert.ErrorIs(t, err, ErrTooLarge)
 	assert.Contains(t, err.Error(), "customers row 5002: has more than 5000 rows: split the file")
 }
+
+// BenchmarkValidate checks a 10,000-row workbook with the SDK's rules,
+// offline.
+func BenchmarkValidate(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "book")
+	require.NoError(b, Write(path, bigWorkbook(10_000), WriteOptions{}))
+	wb, err := Read(path, Options{})
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		problems, err := Validate(b.Context(), wb)
+		if err != nil || len(problems) > 0 {
+			b.Fatal(err, problems)
+		}
+	}
+}
