@@ -144,22 +144,7 @@ func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) er
 		}
 	})
 	defaulted := false
-	line := 1
-	for {
-		cells, err := src.Next()
-		if err == io.EOF {
-			return nil
-		}
-		line++
-		if err != nil {
-			return r.readErr(sheet, line, err)
-		}
-		if line-1 > r.opts.MaxRows {
-			return r.sheetErr(sheet, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)
-		}
-		if blankRow(cells) {
-			continue
-		}
+	return r.eachRow(sheet, src, func(line int, cells []string) {
 		custVals := make([]string, len(cs.columns))
 		userVals := make(map[int][]string, len(users))
 		for i, raw := range cells {
@@ -209,7 +194,7 @@ func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) er
 			}
 			r.build(Row{Sheet: SheetUsers, Line: line, loc: users[n].loc}, vals)
 		}
-	}
+	})
 }
 
 // legacyCell reads a cell of the Python layout: as normCell, and the text

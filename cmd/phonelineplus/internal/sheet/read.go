@@ -215,6 +215,15 @@ func (r *reader) readSheet(name, fileName string, src rowSource) error {
 		return err
 	}
 	loc := newLocation(fileName, s, cols)
+	return r.eachRow(fileName, src, func(line int, cells []string) {
+		vals := r.cells(fileName, line, s, cols, cells)
+		r.build(Row{Sheet: name, Line: line, loc: loc}, vals)
+	})
+}
+
+// eachRow calls f with each non-blank row after the header and its line
+// number, and stops at the row limit.
+func (r *reader) eachRow(sheet string, src rowSource, f func(line int, cells []string)) error {
 	line := 1
 	for {
 		cells, err := src.Next()
@@ -223,16 +232,14 @@ func (r *reader) readSheet(name, fileName string, src rowSource) error {
 		}
 		line++
 		if err != nil {
-			return r.readErr(fileName, line, err)
+			return r.readErr(sheet, line, err)
 		}
 		if line-1 > r.opts.MaxRows {
-			return r.sheetErr(fileName, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)
+			return r.sheetErr(sheet, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)
 		}
-		if blankRow(cells) {
-			continue
+		if !blankRow(cells) {
+			f(line, cells)
 		}
-		vals := r.cells(fileName, line, s, cols, cells)
-		r.build(Row{Sheet: name, Line: line, loc: loc}, vals)
 	}
 }
 
