@@ -16,10 +16,7 @@ func checkAnyInput(t *testing.T, path string) {
 	wb, err := Read(path, Options{MaxRows: 200, MaxBytes: 1 << 20})
 	if err != nil {
 		var p *Problem
-		if f := (*fatal)(nil); errors.As(err, &f) {
-			p = &f.Problem
-		}
-		if p == nil || p.Path == "" || p.Message == "" {
+		if !errors.As(err, &p) || p.Path == "" || p.Message == "" {
 			t.Fatalf("error without a place: %v", err)
 		}
 		return

@@ -3,7 +3,6 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -207,7 +206,9 @@ func TestMalformedFilesAreRefusedNamingTheFile(t *testing.T) {
 				assert.ErrorIs(t, err, tc.is)
 			}
 			var p *Problem
-			assert.False(t, errors.As(err, &p) && p == nil)
+			require.ErrorAs(t, err, &p, "a *Problem, placed")
+			assert.Equal(t, path, p.Path)
+			assert.Equal(t, SeverityError, p.Severity)
 		})
 	}
 }
