@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -48,7 +49,7 @@ func isLegacyHeader(header []string) bool {
 
 // readLegacyCSV reads a single CSV file, which must be in the Python layout.
 func (r *reader) readLegacyCSV(f *os.File) error {
-	src := r.csvRows(f)
+	src := r.csvRows(f, filepath.Base(f.Name()))
 	header, err := src.Next()
 	if err != nil && err != io.EOF {
 		return r.fileErr(err, "%v", err)

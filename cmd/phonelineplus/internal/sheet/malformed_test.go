@@ -335,14 +335,11 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 			[]cellWant{{SheetOrders, 3, "sku", "may contain only letters, digits"}}},
 		{"order sku with a dot mapped to a user", func(b *book) { b.set(SheetOrders, 1, "sku", "W73.P") },
 			[]cellWant{{SheetOrders, 2, "sku", "is not a SKU code"}}},
-		{"invalid UTF-8", func(b *book) { b.set(SheetCustomers, 1, "company_name", "Caf\xe9 Ltd") },
-			[]cellWant{{SheetCustomers, 2, "company_name", "is not valid UTF-8"}}},
+		{"quantity over 10000", func(b *book) { b.set(SheetOrders, 1, "quantity", "10001") },
+			[]cellWant{{SheetOrders, 2, "quantity", "must be a whole number from 1 to 10000"}}},
 	}
 	for _, tc := range cases {
 		for _, f := range formats {
-			if f.name == "xlsx" && tc.name == "invalid UTF-8" {
-				continue // excelize itself refuses to write it
-			}
 			t.Run(tc.name+"/"+f.name, func(t *testing.T) {
 				t.Parallel()
 				b := baseBook().clone()
@@ -436,4 +433,17 @@ func TestProblemsPastTheCapAreCounted(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, wb.Problems, 11)
 	assert.Contains(t, wb.Problems[10].Message, "more problems not shown")
+}
+
+func TestInvalidUTF8PastTheSniffedStartIsReportedAtItsCell(t *testing.T) {
+	t.Parallel()
+	b := baseBook()
+	for i := range 2000 { // about 100 KiB of valid rows first
+		b.add(SheetCustomers, row(fmt.Sprintf("x%d", i), "phoneline_plus", "Co", "Name", "07700900123", fmt.Sprintf("x%d@example.com", i)))
+	}
+	b.add(SheetCustomers, row("late", "phoneline_plus", "Caf\xe9 Ltd", "Name", "07700900123", "late@example.com"))
+	wb, err := Read(b.csvDir(t), Options{})
+	require.NoError(t, err)
+	require.Len(t, wb.Problems, 1, "%v", wb.Problems)
+	assert.Equal(t, "customers.csv row 2004, column company_name (C): is not valid UTF-8 text: save the file as UTF-8", wb.Problems[0].Error())
 }
