@@ -60,10 +60,13 @@ func (a *App) print(t *table) error {
 	}
 }
 
-// writeTable aligns t in columns, headers in upper case. Control
-// characters in cells are replaced so a hostile value cannot move the
-// cursor or clear the screen.
+// writeTable aligns t in columns, headers in upper case; a table without
+// rows prints nothing. Control characters in cells are replaced so a
+// hostile value cannot move the cursor or clear the screen.
 func writeTable(w io.Writer, t *table) error {
+	if len(t.rows) == 0 {
+		return nil
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	head := make([]string, len(t.columns))
 	for i, c := range t.columns {

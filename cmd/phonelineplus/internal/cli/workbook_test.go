@@ -28,6 +28,7 @@ func TestTemplateWritesAWorkbookThatValidates(t *testing.T) {
 
 		r = h.run("validate", path)
 		assert.Equal(t, exitcode.OK, r.code, r.stderr)
+		assert.Empty(t, r.stdout, "no problems, no table")
 		assert.Contains(t, r.stderr, "1 customer, 1 user, 1 order; 0 errors, 0 warnings. Nothing was sent.")
 
 		r = h.run("template", path)
