@@ -58,7 +58,7 @@ func (r *reader) readLegacyCSV(f *os.File) error {
 		return r.notWorkbook("is a single CSV file, but not in the Python bulk processor's layout: give a folder holding customers.csv, users.csv and orders.csv, or an .xlsx workbook")
 	}
 	r.wb.Format = FormatLegacy
-	return r.readLegacyRows(header, src, "")
+	return r.readLegacyRows(header, src, filepath.Base(f.Name()))
 }
 
 // readLegacy reads the sheet name of an XLSX workbook in the Python layout.
@@ -78,11 +78,9 @@ type legacyFamily struct {
 }
 
 // readLegacyRows maps the Python layout's columns to customers and users.
-// sheet is the sheet's name ("" for a CSV file, whose name is used).
+// sheet is the sheet's name, or the CSV file's.
 func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) error {
-	if sheet == "" {
-		sheet = "csv"
-	}
+	header = slices.Clone(header) // a CSV source reuses its record
 	if len(header) > r.opts.MaxColumns {
 		return r.sheetErr(sheet, 1, ErrTooLarge, "has %d columns, more than the limit of %d", len(header), r.opts.MaxColumns)
 	}

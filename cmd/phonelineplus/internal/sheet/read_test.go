@@ -279,6 +279,12 @@ func TestASingleCSVFileInThePythonLayoutIsRead(t *testing.T) {
 	assert.Equal(t, FormatLegacy, wb.Format)
 	assert.Len(t, wb.Customers, 2)
 	assert.Len(t, wb.Users, 2)
+	var places []string
+	for _, p := range wb.Problems {
+		places = append(places, p.Where())
+	}
+	assert.Contains(t, places, "Sheet1.csv row 2, column number (E)", "the header's names, not a later row's cells")
+	assert.Contains(t, places, "Sheet1.csv row 2, column user1_phoneNumber (Q)")
 }
 
 func TestColumnName(t *testing.T) {
