@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,8 +96,16 @@ func ctlErr(status int, format string, args ...any) error {
 	return &controlError{status: status, msg: fmt.Sprintf(format, args...)}
 }
 
-// serveControl serves a request under ControlPath.
+// serveControl serves a request under ControlPath. A browser's request
+// from another origin that would change something is refused: a web page
+// the developer visits must not reset their fake or inject faults (the
+// API has no CORS headers, so such a page cannot read answers either).
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && crossOrigin(r) {
+		writeCtlError(w, ctlErr(http.StatusForbidden, "the control API refuses %s from another origin (%s); call it from a test or the dashboard",
+			r.Method, r.Header.Get("Origin")))
+		return
+	}
 	rel := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ControlPath, "/")), "/")
 	if strings.HasPrefix(rel, "ui/") {
 		s.serveUIAsset(w, r, strings.TrimPrefix(rel, "ui/"))
@@ -125,6 +134,17 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeCtlError(w, ctlErr(http.StatusNotFound, "%s%s is not a control endpoint; GET %s lists them", ControlPath, rel, ControlPath))
+}
+
+// crossOrigin reports whether a browser sent r from a page of another
+// origin than the fake's own.
+func crossOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return r.Header.Get("Sec-Fetch-Site") == "cross-site"
+	}
+	u, err := url.Parse(origin)
+	return err != nil || !strings.EqualFold(u.Host, r.Host)
 }
 
 func writeCtlError(w http.ResponseWriter, err error) {
@@ -450,7 +470,7 @@ func (s *Server) ctlAddFault(w http.ResponseWriter, r *http.Request, _ []string)
 		if err != nil {
 			return err
 		}
-		added = append(added, InjectedFault{ID: id, Fault: f})
+		added = append(added, InjectedFault{ID: id, Fault: f, Line: f.String()})
 	}
 	writeJSON(w, http.StatusCreated, added)
 	return nil

@@ -180,6 +180,7 @@ type faultEntry struct {
 type InjectedFault struct {
 	ID    string `json:"id"`    // "f1", "f2", ... in the order they were added
 	Fault Fault  `json:"fault"` // a copy
+	Line  string `json:"line"`  // the fault in its one-line form (Fault.String)
 	Fired int    `json:"fired"` // how many requests it has applied to
 	Spent bool   `json:"spent"` // it has fired Times times and fires no more
 }
@@ -217,7 +218,7 @@ func (s *Server) Faults() []InjectedFault {
 	defer s.faultMu.Unlock()
 	out := make([]InjectedFault, 0, len(s.faults))
 	for _, e := range s.faults {
-		out = append(out, InjectedFault{ID: e.id, Fault: e.f.clone(), Fired: e.fired, Spent: e.f.Times > 0 && e.fired >= e.f.Times})
+		out = append(out, InjectedFault{ID: e.id, Fault: e.f.clone(), Line: e.f.String(), Fired: e.fired, Spent: e.f.Times > 0 && e.fired >= e.f.Times})
 	}
 	return out
 }
