@@ -129,6 +129,14 @@ func TestDashboard(t *testing.T) {
 		PhoneNumber: avail[1].NumberE164,
 	})
 	require.NoError(t, err)
+	deskPhone, ok := srv.Product("T46S")
+	require.True(t, ok)
+	order, err := client.Orders.Create(sdkCtx, cust.ID, phonelineplus.OrderCreateRequest{
+		DeliveryAddress: phonelineplus.DeliveryAddress{Line1: "Unit 4", Line2: "Deansgate", Town: "Manchester", Postcode: "M3 2BW"},
+		Products:        []phonelineplus.OrderItem{{ID: deskPhone.ID, Quantity: 2}},
+		Name:            "Alex Morgan", Email: "alex@northern-widgets.example", PhoneNumber: "07700 900123",
+	})
+	require.NoError(t, err)
 
 	// 1. It loads and shows the customer the SDK created.
 	dashboard := strings.TrimSuffix(srv.URL(), phonelineplustest.BasePath) + phonelineplustest.ControlPath + "ui"
@@ -143,6 +151,8 @@ func TestDashboard(t *testing.T) {
 	who := textOf(t, ctx, card)
 	assert.Contains(t, who, "Sam Patel")
 	assert.Contains(t, who, avail[1].NumberE164)
+	assert.Contains(t, who, order.OrderNumber)
+	assert.Contains(t, who, "2 × T46S")
 	screenshot(t, ctx, shots, "1-loaded")
 
 	// 2. A new request appears live, without a reload.
