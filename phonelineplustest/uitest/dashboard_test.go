@@ -209,6 +209,30 @@ func TestDashboard(t *testing.T) {
 	assert.Equal(t, "Timeout", strings.TrimSpace(textOf(t, ctx, `tr.detail [data-testid="response-body"]`)))
 	screenshot(t, ctx, shots, "4-request-detail")
 
+	// 5. A fault typed by hand: a bad one is refused with the reason, a
+	// good one is added; Clear all removes them.
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#custom-fault-text`), "GET /products explode"),
+		chromedp.Click(chromedp.CSS(`#custom-fault button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#fault-error`)),
+	)
+	assert.Contains(t, textOf(t, ctx, `#fault-error`), `unknown fault action "explode"`)
+	do(t, ctx,
+		chromedp.Clear(chromedp.CSS(`#custom-fault-text`)),
+		chromedp.SendKeys(chromedp.CSS(`#custom-fault-text`), "GET /products respond status=502 once"),
+		chromedp.Click(chromedp.CSS(`#custom-fault button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#faults li:nth-child(2)`)),
+	)
+	assert.Equal(t, "GET /products respond status=502 once", textOf(t, ctx, `#faults li:nth-child(2) code`))
+	_, err = client.Products.List(sdkCtx)
+	assert.ErrorIs(t, err, phonelineplus.ErrServer, "the typed fault fired")
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="clear-faults"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#faults li`)),
+		chromedp.WaitVisible(chromedp.CSS(`#faults-empty`)),
+	)
+	assert.Empty(t, srv.Faults())
+
 	// The token never reaches the page.
 	html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
 	require.NoError(t, err)
