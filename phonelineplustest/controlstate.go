@@ -268,7 +268,7 @@ type settingsJSON struct {
 func (s *Server) ctlSettings(w http.ResponseWriter, _ *http.Request, _ []string) error {
 	st := s.Settings()
 	writeJSON(w, http.StatusOK, settingsJSON{RateLimit: st.RateLimit, TokenLifetime: st.TokenLifetime.String(),
-		InFlightStatus: st.InFlightStatus, Latency: FormatLatency(st.MinLatency, st.MaxLatency),
+		InFlightStatus: st.InFlightStatus, Latency: formatLatency(st.MinLatency, st.MaxLatency),
 		RequestLogEntries: st.RequestLogEntries, RequestLogBytes: st.RequestLogBytes})
 	return nil
 }

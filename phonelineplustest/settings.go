@@ -162,8 +162,8 @@ func cutRange(v string) (lo, hi string, ranged bool) {
 	return v, "", false
 }
 
-// FormatLatency writes a latency as ParseLatency reads it.
-func FormatLatency(min, max time.Duration) string {
+// formatLatency writes a latency as ParseLatency reads it.
+func formatLatency(min, max time.Duration) string {
 	if max > min {
 		return min.String() + "-" + max.String()
 	}
