@@ -3,7 +3,6 @@ package phonelineplus
 import (
 	"context"
 	"net/http"
-	"strings"
 )
 
 // Blocked-number paths, relative to the base URL. All are inferred: the
@@ -64,25 +63,6 @@ func (r BlockedNumberRequest) normalize() (BlockedNumberRequest, error) {
 	c.fail(oneOf("direction", r.Direction, BlockInbound, BlockOutbound, BlockBoth))
 	c.optional("description", &r.Description, requiredText)
 	return r, c.err
-}
-
-// anyE164 normalises a UK number in any form (as numberE164 does) or an
-// international number written "+<country code><number>" (7 to 15 digits,
-// the first not 0) to E.164 digits without "+". Without a "+", only UK
-// forms are accepted: bare digits are ambiguous.
-func anyE164(field, s string) (string, error) {
-	d := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
-	if !strings.HasPrefix(d, "+") || strings.HasPrefix(d, "+44") {
-		return numberE164(field, s)
-	}
-	d = d[1:]
-	if len(d) < 7 || len(d) > 15 || strings.IndexFunc(d, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return "", invalid(field, "must have 7 to 15 digits after the +")
-	}
-	if d[0] == '0' {
-		return "", invalid(field, "must start with a country code after the +")
-	}
-	return d, nil
 }
 
 // List returns the numbers a customer blocks ("Get all Blocked Numbers").

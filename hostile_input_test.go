@@ -211,11 +211,12 @@ var (
 	// hostileUKNumbers breaks a UK phone number in every wrong form.
 	hostileUKNumbers = []struct{ name, v string }{
 		{"empty", ""}, {"whitespace", "   "}, {"too short", "07700 9000"}, {"too long", "07700 900000 1"},
-		{"letters", "07700 9OOOOO"}, {"parentheses", "(0161) 496 0000"}, {"fullwidth digits", "０７７００９０００００"},
+		{"letters", "07700 9OOOOO"}, {"unbalanced bracket", "(0161 496 0000"}, {"fullwidth digits", "０７７００９０００００"},
 		{"arabic-indic digits", "٠٧٧٠٠٩٠٠٠٠٠"}, {"no prefix", "7700900000"}, {"+44 then 0", "+44 07700 900000"},
-		{"00 44", "0044 7700 900000"}, {"plus only", "+"}, {"exponent", "7.7009e9"}, {"minus sign", "−07700900000"},
+		{"0044 then 0", "0044 07700 900000"}, {"plus only", "+"}, {"exponent", "7.7009e9"}, {"minus sign", "−07700900000"},
 		{"hex", "0x1CAFE"}, {"CR/LF", "07700 900000\r\nX-Injected: yes"}, {"1 MB", "0" + strings.Repeat("1", 1<<20)},
-		{"international", "+33 1 23 45 67 89"}, {"dot separated", "07700.900.000"},
+		{"international", "+33 1 23 45 67 89"}, {"(0) in the middle", "+44 7700 (0)900000"},
+		{"02 with 9 digits", "020 7946 001"}, {"07 with 9 digits", "07700 90000"}, {"slashes", "07700/900/000"},
 	}
 	// hostileDDIs are numbers that are not PhoneLine+ DDIs (01/02/03).
 	hostileDDIs = []struct{ name, v string }{
@@ -368,7 +369,7 @@ func hostileCases() []hostileCase {
 	}
 	for _, v := range []struct{ name, v string }{
 		{"empty", ""}, {"plus only", "+"}, {"country code 0", "+0123456789"}, {"6 digits", "+123456"},
-		{"16 digits", "+1234567890123456"}, {"parentheses", "+1 (212) 555 0100"}, {"letters", "+1 212 CALL NOW"},
+		{"16 digits", "+1234567890123456"}, {"unbalanced bracket", "+1 (212 555 0100"}, {"letters", "+1 212 CALL NOW"},
 		{"fullwidth plus", "＋12125550100"}, {"UK too short", "0161 496"},
 	} {
 		blocked("numberE164 "+v.name, "numberE164", func(r *plp.BlockedNumberRequest) { r.NumberE164 = v.v })

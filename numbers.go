@@ -172,19 +172,6 @@ func (o AvailableNumbersOptions) query() url.Values {
 	return q
 }
 
-// areaCode normalises a UK area code given as 0…, +44… or 44… to its E.164
-// digits without "+" ("44161").
-func areaCode(field, s string) (string, error) {
-	d, err := ukDigits(field, s, "area code", 2, 5)
-	if err != nil {
-		return "", err
-	}
-	if d[0] < '1' || d[0] > '3' {
-		return "", invalid(field, "is not a geographic or non-geographic area code")
-	}
-	return "44" + d, nil
-}
-
 // List returns the numbers of a customer and whom each is allocated to
 // ("List Customer Numbers").
 //
