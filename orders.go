@@ -28,16 +28,20 @@ type OrderStatus string
 const OrderPlaced OrderStatus = "placed"
 
 // DeliveryAddress is where an order is shipped. It is not an Address: the
-// API uses numbered lines here (§5.2 of the API facts).
+// API uses numbered lines here.
 type DeliveryAddress struct {
 	Line1    string `json:"line1"`
 	Line2    string `json:"line2,omitzero"`
 	Line3    string `json:"line3,omitzero"`
 	Town     string `json:"town"`
 	County   string `json:"county,omitzero"`
-	Country  string `json:"country,omitzero"` // a real client sends "United Kingdom"
+	Country  string `json:"country,omitzero"` // empty is sent as "United Kingdom", as a real client always does
 	Postcode string `json:"postcode"`         // sent upper case without spaces: "M11AA"
 }
+
+// defaultCountry is the country an order is sent with when the caller
+// leaves DeliveryAddress.Country empty.
+const defaultCountry = "United Kingdom"
 
 // normalize checks a delivery address; prefix is its JSON path.
 func (a DeliveryAddress) normalize(prefix string, c *checker) DeliveryAddress {
@@ -48,6 +52,7 @@ func (a DeliveryAddress) normalize(prefix string, c *checker) DeliveryAddress {
 		c.check("town", &a.Town, requiredText)
 		c.optional("county", &a.County, requiredText)
 		c.optional("country", &a.Country, requiredText)
+		a.Country = cmp.Or(a.Country, defaultCountry)
 		c.check("postcode", &a.Postcode, postcode)
 	})
 	return a

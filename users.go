@@ -81,10 +81,11 @@ type UserCreateRequest struct {
 	FullName string   `json:"fullName"`
 	Email    string   `json:"email"`            // unique platform-wide
 	Address  Address  `json:"address,omitzero"` // checked when set; County may be empty
-	// PhoneNumber is optional; any UK form, sent in national form
-	// ("01610000000"). The observed bulk flow puts here a DDI taken from
-	// Numbers.ListAvailable, to be provisioned for the user; one example
-	// passes a mobile number instead.
+	// PhoneNumber is optional: the number to provision for the user and
+	// allocate to them, usually one from Numbers.ListAvailable, given as
+	// listed ("441614960021") or in any UK form ("0161 496 0021"). It is
+	// sent as E.164 digits without "+", as the production bulk flow of a
+	// real client sends it. ErrNumberInFlight means it is in another order.
 	PhoneNumber string `json:"phoneNumber,omitzero"`
 }
 
@@ -96,7 +97,7 @@ func (r UserCreateRequest) normalize() (UserCreateRequest, error) {
 	if r.Address != (Address{}) {
 		r.Address = r.Address.normalize("address", &c)
 	}
-	c.optional("phoneNumber", &r.PhoneNumber, nationalNumber)
+	c.optional("phoneNumber", &r.PhoneNumber, numberE164)
 	return r, c.err
 }
 

@@ -1,6 +1,7 @@
 package phonelineplus
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -53,19 +54,52 @@ func TestUserIDSpellings(t *testing.T) {
 	assert.Equal(t, UserPendingActivation, u.Status)
 }
 
+// TestUsersCreate sends the real client's example (users/create.request.json)
+// with one deliberate difference: phoneNumber goes out as E.164 digits, as
+// the production bulk flow sends it (create_ddi.request.json), not in the
+// national form of that one-off example.
 func TestUsersCreate(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	var want map[string]any
+	require.NoError(t, json.Unmarshal(golden(t, "users/create.request.json"), &want))
+	require.Equal(t, "07700900002", want["phoneNumber"])
+	want["phoneNumber"] = "447700900002"
+	wantBody, err := json.Marshal(want)
+	require.NoError(t, err)
 	e.mux.HandleFunc("POST /customers/c1/users", func(w http.ResponseWriter, r *http.Request) {
-		assertBody(t, r, "users/create.request.json")
-		writeJSON(w, http.StatusCreated, `{"ID":"u1","fullName":"Jo Example","email":"user@example.com","type":"standard","status":"pending_activation","phoneNumber":"07700900002"}`)
+		body, err := io.ReadAll(r.Body)
+		assert.NoError(t, err)
+		assert.JSONEq(t, string(wantBody), string(body))
+		writeJSON(w, http.StatusCreated, `{"ID":"u1","fullName":"Jo Example","email":"user@example.com","type":"standard","status":"pending_activation","phoneNumber":"447700900002"}`)
 	})
 	got, err := e.client.Users.Create(t.Context(), "c1", validUserCreate())
 	require.NoError(t, err)
 	assert.Equal(t, "u1", got.ID)
 	assert.Equal(t, UserStandard, got.Type)
 	assert.Equal(t, UserPendingActivation, got.Status)
-	assert.Equal(t, "07700900002", got.PhoneNumber)
+	assert.Equal(t, "447700900002", got.PhoneNumber)
+}
+
+// TestUsersCreateDDI: a number from Numbers.ListAvailable is sent exactly
+// as listed, and the same number in any UK form is sent the same way.
+func TestUsersCreateDDI(t *testing.T) {
+	t.Parallel()
+	for _, number := range []string{"441610000001", "+44 (0)161 000 0001", "0161 000 0001", "(0161) 000 0001", "0044 161 000 0001"} {
+		t.Run(number, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t)
+			e.mux.HandleFunc("POST /customers/c1/users", func(w http.ResponseWriter, r *http.Request) {
+				assertBody(t, r, "users/create_ddi.request.json")
+				writeJSON(w, http.StatusCreated, `{"ID":"u1"}`)
+			})
+			req := validUserCreate()
+			req.Address = Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", County: "Greater Manchester", Postcode: "M1 1AA"}
+			req.PhoneNumber = number
+			_, err := e.client.Users.Create(t.Context(), "c1", req)
+			require.NoError(t, err)
+		})
+	}
 }
 
 func TestUsersCreateMinimal(t *testing.T) {
