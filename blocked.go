@@ -47,22 +47,35 @@ func (b *BlockedNumber) decodeWith(dec objectDecoder) error {
 
 // BlockedNumberRequest is the body of BlockedNumbers.Create and
 // BlockedNumbers.Update (fields inferred). An Update replaces the whole
-// entry, so every required field must be given again.
+// entry, so give every field again.
 type BlockedNumberRequest struct {
-	// NumberE164 is required: a UK number in any form (+44…, 44… or 0…)
-	// or an international one as "+<country code><number>". It is sent as
-	// E.164 digits without "+".
-	NumberE164  string         `json:"numberE164"`
-	Direction   BlockDirection `json:"direction"` // required
+	// NumberE164 is the number to block: a UK number in any form, or an
+	// international one with its country code ("+1 212 555 0100",
+	// "001 212 555 0100"). It is sent as E.164 digits without "+".
+	NumberE164 string `json:"numberE164,omitzero"`
+	// Direction is one of the Block constants, or your account's own
+	// spelling: any value is sent.
+	Direction   BlockDirection `json:"direction,omitzero"`
 	Description string         `json:"description,omitzero"`
 }
 
 func (r BlockedNumberRequest) normalize() (BlockedNumberRequest, error) {
 	var c checker
-	c.check("numberE164", &r.NumberE164, anyE164)
-	c.fail(oneOf("direction", r.Direction, BlockInbound, BlockOutbound, BlockBoth))
+	c.optional("numberE164", &r.NumberE164, anyE164)
+	if r.Direction != "" {
+		c.fail(anyValue("direction", r.Direction))
+	}
 	c.optional("description", &r.Description, requiredText)
+	c.fail(setsNothing("BlockedNumberRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem BlockedNumbers.Create and BlockedNumbers.Update would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r BlockedNumberRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // List returns the numbers a customer blocks ("Get all Blocked Numbers").

@@ -61,15 +61,14 @@ func TestBlockedNumberRequestValidation(t *testing.T) {
 		req   BlockedNumberRequest
 		field string
 	}{
-		{"no number", BlockedNumberRequest{Direction: BlockBoth}, "numberE164"},
+		{"nothing set", BlockedNumberRequest{}, "BlockedNumberRequest"},
 		{"bare foreign digits", BlockedNumberRequest{NumberE164: "12025550100", Direction: BlockBoth}, "numberE164"},
 		{"too short", BlockedNumberRequest{NumberE164: "+123456", Direction: BlockBoth}, "numberE164"},
 		{"too long", BlockedNumberRequest{NumberE164: "+1234567890123456", Direction: BlockBoth}, "numberE164"},
 		{"leading zero", BlockedNumberRequest{NumberE164: "+0123456789", Direction: BlockBoth}, "numberE164"},
 		{"letters", BlockedNumberRequest{NumberE164: "+1202555CALL", Direction: BlockBoth}, "numberE164"},
 		{"bad UK after +44", BlockedNumberRequest{NumberE164: "+44123", Direction: BlockBoth}, "numberE164"},
-		{"no direction", BlockedNumberRequest{NumberE164: "01610000099"}, "direction"},
-		{"unknown direction", BlockedNumberRequest{NumberE164: "01610000099", Direction: "sideways"}, "direction"},
+		{"direction padded", BlockedNumberRequest{NumberE164: "01610000099", Direction: " both"}, "direction"},
 		{"control chars", BlockedNumberRequest{NumberE164: "01610000099", Direction: BlockBoth, Description: "a\x00b"}, "description"},
 	}
 	for _, tt := range tests {

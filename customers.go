@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // Customer paths, relative to the base URL. Only POST /customers is
@@ -33,12 +34,28 @@ const (
 	PlanHardwareOnlyCP Plan = "hardware_only_cp"
 	// PlanStandard needs an email. Its wire value is not public:
 	// "phoneline_plus" is the best guess (the legacy API called it "pro").
-	// If your account rejects it, send the value you were given through
-	// Client.Do.
+	// If your account was given another value, set Plan to it: a plan
+	// other than the two hardware-only ones is sent as given.
 	PlanStandard Plan = "phoneline_plus"
 )
 
 func (p Plan) hardwareOnly() bool { return p == PlanHardwareOnly || p == PlanHardwareOnlyCP }
+
+// checkPlan checks the plan of a new customer. The hardware-only values
+// are observed in a real client, so another spelling of one (case,
+// spaces) is refused; the Standard plan's value is a guess, so any other
+// value is sent as given, with no plan rule applied to it.
+func checkPlan(field string, p Plan) error {
+	if p == "" || p.hardwareOnly() {
+		return oneOf(field, p, PlanHardwareOnly, PlanHardwareOnlyCP)
+	}
+	for _, known := range []Plan{PlanHardwareOnly, PlanHardwareOnlyCP} {
+		if strings.EqualFold(strings.TrimSpace(string(p)), string(known)) {
+			return invalid(field, "must be spelt "+string(known)+" exactly")
+		}
+	}
+	return anyValue(field, p)
+}
 
 // CustomerStatus is a customer's account status.
 type CustomerStatus string
@@ -154,7 +171,7 @@ type CustomerCreateRequest struct {
 
 func (r CustomerCreateRequest) normalize() (CustomerCreateRequest, error) {
 	var c checker
-	c.fail(oneOf("plan", r.Plan, PlanHardwareOnly, PlanHardwareOnlyCP, PlanStandard))
+	c.fail(checkPlan("plan", r.Plan))
 	c.check("companyName", &r.CompanyName, requiredText)
 	c.check("fullName", &r.FullName, requiredText)
 	c.check("contactNumber", &r.ContactNumber, nationalNumber)
@@ -174,6 +191,14 @@ func (r CustomerCreateRequest) normalize() (CustomerCreateRequest, error) {
 	return r, c.err
 }
 
+// Validate reports the first problem Customers.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r CustomerCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
+}
+
 // CustomerUpdateRequest is the body of Customers.Update. Nil fields are
 // left as they are; at least one must be set.
 type CustomerUpdateRequest struct {
@@ -186,9 +211,6 @@ type CustomerUpdateRequest struct {
 
 func (r CustomerUpdateRequest) normalize() (CustomerUpdateRequest, error) {
 	var c checker
-	if r == (CustomerUpdateRequest{}) {
-		c.fail(invalid("CustomerUpdateRequest", "sets no field"))
-	}
 	c.ptr("companyName", &r.CompanyName, requiredText)
 	c.ptr("fullName", &r.FullName, requiredText)
 	c.ptr("contactNumber", &r.ContactNumber, nationalNumber)
@@ -197,35 +219,63 @@ func (r CustomerUpdateRequest) normalize() (CustomerUpdateRequest, error) {
 		a := r.Address.normalize("address", &c)
 		r.Address = &a
 	}
+	c.fail(setsNothing("CustomerUpdateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Customers.Update would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r CustomerUpdateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // ContractRegradeRequest is the body of Customers.RegradeContract (field
 // name inferred).
 type ContractRegradeRequest struct {
-	ContractLength int `json:"contractLength"` // months, e.g. 24 or 60
+	ContractLength int `json:"contractLength,omitzero"` // months, e.g. 24 or 60
 }
 
 func (r ContractRegradeRequest) normalize() (ContractRegradeRequest, error) {
-	if r.ContractLength <= 0 || r.ContractLength > 120 {
+	if r.ContractLength < 0 || r.ContractLength > 120 {
 		return r, invalid("contractLength", "must be between 1 and 120 months")
 	}
-	return r, nil
+	return r, setsNothing("ContractRegradeRequest", r)
+}
+
+// Validate reports the first problem Customers.RegradeContract would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r ContractRegradeRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // PlanUpgradeRequest is the body of Customers.UpgradePlan (fields
 // inferred). Email is needed when moving to PlanStandard a customer that
 // has none.
 type PlanUpgradeRequest struct {
-	Plan  Plan   `json:"plan"`
+	Plan  Plan   `json:"plan,omitzero"` // any value: the plan values are not all public
 	Email string `json:"email,omitzero"`
 }
 
 func (r PlanUpgradeRequest) normalize() (PlanUpgradeRequest, error) {
 	var c checker
-	c.fail(oneOf("plan", r.Plan, PlanHardwareOnly, PlanHardwareOnlyCP, PlanStandard))
+	if r.Plan != "" {
+		c.fail(anyValue("plan", r.Plan))
+	}
 	c.optional("email", &r.Email, email)
+	c.fail(setsNothing("PlanUpgradeRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Customers.UpgradePlan would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r PlanUpgradeRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // List returns every customer of the partner ("List Customers").

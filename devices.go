@@ -89,6 +89,14 @@ func (r DeviceCreateRequest) normalize() (DeviceCreateRequest, error) {
 	return r, c.err
 }
 
+// Validate reports the first problem Devices.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r DeviceCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
+}
+
 // Create adds a device to a user ("Add Customer User Device"). For a
 // BrandOther device the response holds the SIP credentials (SIPID,
 // RegistrationServer and, when the API sends it, SIPPassword).

@@ -269,7 +269,9 @@ func hostileCases() []hostileCase {
 			return hostileErr(c.Customers.Create(ctx, r))
 		})
 	}
-	for _, p := range []plp.Plan{"", "pro", "HARDWARE_ONLY", " hardware_only", "hardware_only\n", "phoneline_plus\x00", "standard"} {
+	// The Standard plan's value is a guess, so an unknown plan is sent; the
+	// observed hardware-only values must be spelt exactly.
+	for _, p := range []plp.Plan{"", "HARDWARE_ONLY", " hardware_only", "hardware_only\n", "Hardware_Only_CP", "phoneline_plus\x00", "pro\r\nX-Injected: yes"} {
 		cust(fmt.Sprintf("plan %q", p), "plan", func(r *plp.CustomerCreateRequest) { r.Plan = p })
 	}
 	for _, v := range hostileText {
@@ -318,12 +320,18 @@ func hostileCases() []hostileCase {
 	upd("address postcode", "address.postcode", plp.CustomerUpdateRequest{Address: &plp.Address{
 		Premises: "1", Street: "High Street", Town: "Leeds", Postcode: "LS1 ZZZ"}})
 	upd("empty address", "address.premises", plp.CustomerUpdateRequest{Address: &plp.Address{}})
-	for _, n := range []int{0, -24, 121, math.MinInt, math.MaxInt} {
+	add("Customers.RegradeContract/0 months", "ContractRegradeRequest", func(ctx X, c C) error {
+		return hostileErr(c.Customers.RegradeContract(ctx, "c1", plp.ContractRegradeRequest{}))
+	})
+	for _, n := range []int{-24, 121, math.MinInt, math.MaxInt} {
 		add(fmt.Sprintf("Customers.RegradeContract/%d months", n), "contractLength", func(ctx X, c C) error {
 			return hostileErr(c.Customers.RegradeContract(ctx, "c1", plp.ContractRegradeRequest{ContractLength: n}))
 		})
 	}
-	for _, p := range []plp.Plan{"", "gold", "Phoneline_Plus"} {
+	add("Customers.UpgradePlan/nothing set", "PlanUpgradeRequest", func(ctx X, c C) error {
+		return hostileErr(c.Customers.UpgradePlan(ctx, "c1", plp.PlanUpgradeRequest{}))
+	})
+	for _, p := range []plp.Plan{" gold", "gold\n", "phoneline_plus\x00"} {
 		add(fmt.Sprintf("Customers.UpgradePlan/plan %q", p), "plan", func(ctx X, c C) error {
 			return hostileErr(c.Customers.UpgradePlan(ctx, "c1", plp.PlanUpgradeRequest{Plan: p}))
 		})
@@ -334,7 +342,11 @@ func hostileCases() []hostileCase {
 
 	// Numbers.
 	for _, v := range append(hostileUKNumbers, hostileDDIs...) {
-		add("Numbers.Create/"+v.name, "numberE164", func(ctx X, c C) error {
+		field := "numberE164"
+		if strings.TrimSpace(v.v) == "" {
+			field = "NumberCreateRequest" // no field is required, but one must be set
+		}
+		add("Numbers.Create/"+v.name, field, func(ctx X, c C) error {
 			return hostileErr(c.Numbers.Create(ctx, "c1", plp.NumberCreateRequest{NumberE164: v.v}))
 		})
 	}
@@ -367,14 +379,15 @@ func hostileCases() []hostileCase {
 			return hostileErr(c.BlockedNumbers.Update(ctx, "c1", "b1", r))
 		})
 	}
+	blocked("nothing set", "BlockedNumberRequest", func(r *plp.BlockedNumberRequest) { *r = plp.BlockedNumberRequest{} })
 	for _, v := range []struct{ name, v string }{
-		{"empty", ""}, {"plus only", "+"}, {"country code 0", "+0123456789"}, {"6 digits", "+123456"},
+		{"plus only", "+"}, {"country code 0", "+0123456789"}, {"6 digits", "+123456"},
 		{"16 digits", "+1234567890123456"}, {"unbalanced bracket", "+1 (212 555 0100"}, {"letters", "+1 212 CALL NOW"},
 		{"fullwidth plus", "＋12125550100"}, {"UK too short", "0161 496"},
 	} {
 		blocked("numberE164 "+v.name, "numberE164", func(r *plp.BlockedNumberRequest) { r.NumberE164 = v.v })
 	}
-	for _, d := range []plp.BlockDirection{"", "in", "INBOUND", "sideways"} {
+	for _, d := range []plp.BlockDirection{" inbound", "inbound\n", "in\x00", plp.BlockDirection(hostileMB)} {
 		blocked(fmt.Sprintf("direction %q", d), "direction", func(r *plp.BlockedNumberRequest) { r.Direction = d })
 	}
 	blocked("description CR/LF", "description", func(r *plp.BlockedNumberRequest) { r.Description = hostileCRLF })
@@ -410,7 +423,7 @@ func hostileCases() []hostileCase {
 	uupd("no field", "UserUpdateRequest", plp.UserUpdateRequest{})
 	uupd("fullName whitespace", "fullName", plp.UserUpdateRequest{FullName: plp.Ptr("  ")})
 	uupd("email no @", "email", plp.UserUpdateRequest{Email: plp.Ptr("sam")})
-	uupd("type root", "type", plp.UserUpdateRequest{Type: plp.Ptr(plp.UserType("root"))})
+	uupd("type CR/LF", "type", plp.UserUpdateRequest{Type: plp.Ptr(plp.UserType("admin\r\nX-Injected: yes"))})
 	for _, pin := range []string{"", "12345", "1234567", "12a456", "１２３４５６", "-12345", "12 345", "1e5000", "123\n456"} {
 		uupd(fmt.Sprintf("pin %q", pin), "pin", plp.UserUpdateRequest{PIN: plp.Ptr(pin)})
 	}
@@ -429,20 +442,19 @@ func hostileCases() []hostileCase {
 			return c.Users.UpdateScheduleSettings(ctx, "c1", "u1", r)
 		})
 	}
-	sched("no days", "days", func(r *plp.ScheduleSettings) { r.Days = nil })
-	sched("day Mon", "days[0].day", func(r *plp.ScheduleSettings) { r.Days[0].Day = "Mon" })
+	sched("nothing set", "ScheduleSettings", func(r *plp.ScheduleSettings) { *r = plp.ScheduleSettings{} })
+	sched("day with NUL", "days[0].day", func(r *plp.ScheduleSettings) { r.Days[0].Day = "Mon\x00" })
 	sched("day twice", "days[1].day", func(r *plp.ScheduleSettings) { r.Days = append(r.Days, r.Days[0]) })
-	sched("availability unknown", "days[0].availability", func(r *plp.ScheduleSettings) { r.Days[0].Availability = "sometimes" })
+	sched("availability CR/LF", "days[0].availability", func(r *plp.ScheduleSettings) { r.Days[0].Availability = "all_day\r\n" })
 	for _, tm := range []string{"25:00", "9:00", "09:60", "0900", "09:0\n0", "０９:００", "-1:00", "24:00"} {
 		sched(fmt.Sprintf("from %q", tm), "days[0].from", func(r *plp.ScheduleSettings) { r.Days[0].From = tm })
 	}
 	sched("to before from", "days[0].to", func(r *plp.ScheduleSettings) { r.Days[0].From, r.Days[0].To = "17:00", "09:00" })
 	sched("from with all_day", "days[0].from", func(r *plp.ScheduleSettings) { r.Days[0].Availability = plp.AvailabilityAllDay })
-	sched("outOfHoursAction unknown", "outOfHoursAction", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = "hang_up" })
+	sched("outOfHoursAction padded", "outOfHoursAction", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = " voicemail" })
 	sched("redirectUserID traversal", "redirectUserID", func(r *plp.ScheduleSettings) {
 		r.OutOfHoursAction, r.RedirectUserID = plp.OutOfHoursRedirectUser, "../u1"
 	})
-	sched("redirectUserID missing", "redirectUserID", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = plp.OutOfHoursRedirectUser })
 	sched("redirectNumber letters", "redirectNumber", func(r *plp.ScheduleSettings) {
 		r.OutOfHoursAction, r.RedirectNumber = plp.OutOfHoursRedirectExternal, "call reception"
 	})
@@ -535,7 +547,10 @@ func hostileCases() []hostileCase {
 	perm("no field", "UserPermissions", plp.UserPermissions{})
 	perm("maxUsers -1", "maxUsers", plp.UserPermissions{MaxUsers: plp.Ptr(-1)})
 	perm("maxNumbers MinInt", "maxNumbers", plp.UserPermissions{MaxNumbers: plp.Ptr(math.MinInt)})
-	for _, v := range hostileText[:5] {
+	add("PartnerUsers.Create/nothing set", "PartnerUserCreateRequest", func(ctx X, c C) error {
+		return hostileErr(c.PartnerUsers.Create(ctx, plp.PartnerUserCreateRequest{FullName: " "}))
+	})
+	for _, v := range hostileText[2:6] {
 		add("PartnerUsers.Create/fullName "+v.name, "fullName", func(ctx X, c C) error {
 			return hostileErr(c.PartnerUsers.Create(ctx, plp.PartnerUserCreateRequest{FullName: v.v, Email: "p@example.com"}))
 		})

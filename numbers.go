@@ -127,13 +127,22 @@ func (a *AvailableNumber) decodeWith(dec objectDecoder) error {
 
 // NumberCreateRequest is the body of Numbers.Create (fields inferred).
 type NumberCreateRequest struct {
-	NumberE164 string `json:"numberE164"` // a number from ListAvailable; any UK form, sent as 44…
+	NumberE164 string `json:"numberE164,omitzero"` // a number from ListAvailable; any UK form, sent as 44…
 }
 
 func (r NumberCreateRequest) normalize() (NumberCreateRequest, error) {
 	var c checker
-	c.check("numberE164", &r.NumberE164, ddiE164)
+	c.optional("numberE164", &r.NumberE164, ddiE164)
+	c.fail(setsNothing("NumberCreateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Numbers.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r NumberCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // numberAllocateRequest is the body of Numbers.Allocate.
@@ -162,6 +171,14 @@ func (o AvailableNumbersOptions) normalize() (AvailableNumbersOptions, error) {
 		c.fail(invalid("areaCode", "is not a geographic (01/02) area code"))
 	}
 	return o, c.err
+}
+
+// Validate reports the first problem Numbers.ListAvailable would refuse o for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (o AvailableNumbersOptions) Validate() error {
+	_, err := o.normalize()
+	return err
 }
 
 func (o AvailableNumbersOptions) query() url.Values {

@@ -110,6 +110,14 @@ func (r OrderCreateRequest) normalize() (OrderCreateRequest, error) {
 	return r, c.err
 }
 
+// Validate reports the first problem Orders.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r OrderCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
+}
+
 // checkOrderItems checks product IDs and quantities; name is the JSON path
 // of the list. It reads items only, so the caller's slice is never changed.
 func checkOrderItems(name string, items []OrderItem, c *checker) {

@@ -44,14 +44,20 @@ type PartnerSettingsUpdateRequest struct {
 
 func (r PartnerSettingsUpdateRequest) normalize() (PartnerSettingsUpdateRequest, error) {
 	var c checker
-	if r == (PartnerSettingsUpdateRequest{}) {
-		c.fail(invalid("PartnerSettingsUpdateRequest", "sets no field"))
-	}
 	c.ptr("companyName", &r.CompanyName, requiredText)
 	c.ptr("fullName", &r.FullName, requiredText)
 	c.ptr("email", &r.Email, email)
 	c.ptr("phoneNumber", &r.PhoneNumber, nationalNumber)
+	c.fail(setsNothing("PartnerSettingsUpdateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Partner.UpdateSettings would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r PartnerSettingsUpdateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // Permissions are the limits and call rights the partner's customers get,
@@ -87,14 +93,20 @@ type UserPermissions struct {
 
 func (r UserPermissions) normalize() (UserPermissions, error) {
 	switch {
-	case r == (UserPermissions{}):
-		return r, invalid("UserPermissions", "sets no field")
 	case r.MaxUsers != nil && *r.MaxUsers < 0:
 		return r, invalid("maxUsers", "must not be negative")
 	case r.MaxNumbers != nil && *r.MaxNumbers < 0:
 		return r, invalid("maxNumbers", "must not be negative")
 	}
-	return r, nil
+	return r, setsNothing("UserPermissions", r)
+}
+
+// Validate reports the first problem Partner.UpdateUserPermissions would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r UserPermissions) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // GetSettings returns the partner's account details ("Get Partner

@@ -43,17 +43,27 @@ func (u *PartnerUser) decodeWith(dec objectDecoder) error {
 	return nil
 }
 
-// PartnerUserCreateRequest is the body of PartnerUsers.Create.
+// PartnerUserCreateRequest is the body of PartnerUsers.Create (fields
+// inferred). The portal asks for both.
 type PartnerUserCreateRequest struct {
-	FullName string `json:"fullName"`
-	Email    string `json:"email"` // unique platform-wide
+	FullName string `json:"fullName,omitzero"`
+	Email    string `json:"email,omitzero"` // unique platform-wide
 }
 
 func (r PartnerUserCreateRequest) normalize() (PartnerUserCreateRequest, error) {
 	var c checker
-	c.check("fullName", &r.FullName, requiredText)
-	c.check("email", &r.Email, email)
+	c.optional("fullName", &r.FullName, requiredText)
+	c.optional("email", &r.Email, email)
+	c.fail(setsNothing("PartnerUserCreateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem PartnerUsers.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r PartnerUserCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // PartnerUserUpdateRequest is the body of PartnerUsers.Update. Nil fields
@@ -65,12 +75,18 @@ type PartnerUserUpdateRequest struct {
 
 func (r PartnerUserUpdateRequest) normalize() (PartnerUserUpdateRequest, error) {
 	var c checker
-	if r == (PartnerUserUpdateRequest{}) {
-		c.fail(invalid("PartnerUserUpdateRequest", "sets no field"))
-	}
 	c.ptr("fullName", &r.FullName, requiredText)
 	c.ptr("email", &r.Email, email)
+	c.fail(setsNothing("PartnerUserUpdateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem PartnerUsers.Update would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r PartnerUserUpdateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // List returns the partner's portal users ("List Users for Partner").

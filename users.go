@@ -101,27 +101,41 @@ func (r UserCreateRequest) normalize() (UserCreateRequest, error) {
 	return r, c.err
 }
 
+// Validate reports the first problem Users.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r UserCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
+}
+
 // UserUpdateRequest is the body of Users.Update (fields inferred). Nil
 // fields are left as they are; at least one must be set.
 type UserUpdateRequest struct {
 	FullName *string   `json:"fullName,omitzero"`
 	Email    *string   `json:"email,omitzero"`
-	Type     *UserType `json:"type,omitzero"`
-	PIN      *string   `json:"pin,omitzero"` // the 6-digit voicemail portal PIN; write-only
+	Type     *UserType `json:"type,omitzero"` // any value: the field is inferred
+	PIN      *string   `json:"pin,omitzero"`  // the 6-digit voicemail portal PIN; write-only
 }
 
 func (r UserUpdateRequest) normalize() (UserUpdateRequest, error) {
 	var c checker
-	if r == (UserUpdateRequest{}) {
-		c.fail(invalid("UserUpdateRequest", "sets no field"))
-	}
 	c.ptr("fullName", &r.FullName, requiredText)
 	c.ptr("email", &r.Email, email)
 	if r.Type != nil {
-		c.fail(oneOf("type", *r.Type, UserStandard, UserAdmin))
+		c.fail(anyValue("type", *r.Type))
 	}
 	c.ptr("pin", &r.PIN, pin)
+	c.fail(setsNothing("UserUpdateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Users.Update would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r UserUpdateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // pin checks a 6-digit PIN. Like every check, it never repeats the value.

@@ -146,7 +146,8 @@ func macAddress(field, s string) (string, error) {
 	return strings.ToUpper(hw.String()), nil
 }
 
-// oneOf checks that v is one of the known values of an enum.
+// oneOf checks an enum of a field the API is known to take (confirmed or
+// observed): v must be one of the known values.
 func oneOf[T ~string](field string, v T, known ...T) error {
 	for _, k := range known {
 		if v == k {
@@ -157,6 +158,29 @@ func oneOf[T ~string](field string, v T, known ...T) error {
 		return invalid(field, "is required")
 	}
 	return invalid(field, "is not a known value")
+}
+
+// anyValue checks an enum of an inferred field. Its constants are the
+// known or guessed spellings, not a fence: any value is sent, as long as it
+// is text a spelling could be (no surrounding spaces, no control
+// characters, at most 255 characters). Callers skip an empty value, since
+// an inferred field is never required.
+func anyValue[T ~string](field string, v T) error {
+	t, err := text(field, string(v), true)
+	if err == nil && t != string(v) {
+		err = invalid(field, "has spaces around it")
+	}
+	return err
+}
+
+// setsNothing refuses an inferred request in which no field is set: none
+// is required, but a body with nothing in it would do nothing. name is the
+// request type's name, reported as the field.
+func setsNothing[T comparable](name string, r T) error {
+	if r == *new(T) {
+		return invalid(name, "sets no field")
+	}
+	return nil
 }
 
 // normaliser checks one field and returns its wire form.
