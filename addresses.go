@@ -5,7 +5,7 @@ import (
 	"net/url"
 )
 
-// Address paths, relative to the base URL (inferred, see endpoints.md).
+// Address paths, relative to the base URL (inferred).
 const pathAddresses = "/addresses"
 
 // AddressesService handles address lookup. Use it as Client.Addresses.
@@ -53,8 +53,7 @@ func (a *AddressMatch) decodeWith(dec objectDecoder) error {
 // address of a hardware order. code is a UK postcode in any case and
 // spacing ("m1 1aa"); it is sent upper case without spaces ("M11AA").
 //
-// API: GET /addresses?postcode={postcode} (path inferred from public
-// material; if your account's reference differs, call Client.Do).
+// API: GET /addresses?postcode= (inferred)
 func (s *AddressesService) Lookup(ctx context.Context, code string, opts ...CallOption) ([]AddressMatch, error) {
 	p, err := postcode("postcode", code)
 	if err != nil {

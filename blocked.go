@@ -6,7 +6,7 @@ import (
 )
 
 // Blocked-number paths, relative to the base URL. All are inferred: the
-// segment may be spelt differently on your account (see endpoints.md).
+// segment may be spelt differently on your account.
 const (
 	pathBlockedNumbers = "/customers/{customerID}/blocked-numbers"
 	pathBlockedNumber  = "/customers/{customerID}/blocked-numbers/{blockedNumberID}"
@@ -80,8 +80,7 @@ func (r BlockedNumberRequest) Validate() error {
 
 // List returns the numbers a customer blocks ("Get all Blocked Numbers").
 //
-// API: GET /customers/{customerID}/blocked-numbers (path inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID}/blocked-numbers (inferred)
 func (s *BlockedNumbersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumbers, customerID)
 	if err != nil {
@@ -95,9 +94,7 @@ func (s *BlockedNumbersService) List(ctx context.Context, customerID string, opt
 // Not idempotent. On ErrOutcomeUnknown the entry may exist: look it up with
 // List before trying again.
 //
-// API: POST /customers/{customerID}/blocked-numbers (path and fields
-// inferred from public material; if your account's reference differs, call
-// Client.Do).
+// API: POST /customers/{customerID}/blocked-numbers (inferred)
 func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumbers, customerID)
 	if err == nil {
@@ -112,9 +109,7 @@ func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, r
 // Get returns one blocked number of a customer ("Get a Blocked Number by
 // ID").
 //
-// API: GET /customers/{customerID}/blocked-numbers/{blockedNumberID} (path
-// inferred from public material; if your account's reference differs, call
-// Client.Do).
+// API: GET /customers/{customerID}/blocked-numbers/{blockedNumberID} (inferred)
 func (s *BlockedNumbersService) Get(ctx context.Context, customerID, blockedNumberID string, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err != nil {
@@ -127,9 +122,7 @@ func (s *BlockedNumbersService) Get(ctx context.Context, customerID, blockedNumb
 // give every field again, not only the changed ones (an empty Description
 // is left out of the body). Idempotent: retried on 5xx and network errors.
 //
-// API: PUT /customers/{customerID}/blocked-numbers/{blockedNumberID} (path
-// and fields inferred from public material; if your account's reference
-// differs, call Client.Do).
+// API: PUT /customers/{customerID}/blocked-numbers/{blockedNumberID} (inferred)
 func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedNumberID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err == nil {
@@ -144,9 +137,7 @@ func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedN
 // Delete unblocks a number ("Delete a Blocked Number by ID"). A retried
 // Delete whose first attempt succeeded may answer ErrNotFound.
 //
-// API: DELETE /customers/{customerID}/blocked-numbers/{blockedNumberID}
-// (path inferred from public material; if your account's reference
-// differs, call Client.Do).
+// API: DELETE /customers/{customerID}/blocked-numbers/{blockedNumberID} (inferred)
 func (s *BlockedNumbersService) Delete(ctx context.Context, customerID, blockedNumberID string, opts ...CallOption) error {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 )
 
 // Customer paths, relative to the base URL. Only POST /customers is
-// observed in a real client; the others are inferred (see endpoints.md).
+// observed in a real client; the others are inferred.
 const (
 	pathCustomers        = "/customers"
 	pathCustomer         = "/customers/{customerID}"
@@ -280,8 +280,7 @@ func (r PlanUpgradeRequest) Validate() error {
 
 // List returns every customer of the partner ("List Customers").
 //
-// API: GET /customers (path inferred from public material; if your
-// account's reference differs, call Client.Do).
+// API: GET /customers (inferred)
 func (s *CustomersService) List(ctx context.Context, opts ...CallOption) ([]Customer, error) {
 	return getList[Customer](ctx, s.client, &call{op: "Customers.List", tmpl: pathCustomers, path: pathCustomers, opts: opts})
 }
@@ -295,7 +294,7 @@ func (s *CustomersService) List(ctx context.Context, opts ...CallOption) ([]Cust
 // another order: choose another. ErrEmailInUse means the email is taken
 // somewhere on the platform.
 //
-// API: POST /customers
+// API: POST /customers (observed)
 func (s *CustomersService) Create(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Customer, error) {
 	req, err := req.normalize()
 	if err != nil {
@@ -306,8 +305,7 @@ func (s *CustomersService) Create(ctx context.Context, req CustomerCreateRequest
 
 // Get returns one customer ("Get Customer").
 //
-// API: GET /customers/{customerID} (path inferred from public material;
-// if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID} (inferred)
 func (s *CustomersService) Get(ctx context.Context, customerID string, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomer, customerID)
 	if err != nil {
@@ -319,8 +317,7 @@ func (s *CustomersService) Get(ctx context.Context, customerID string, opts ...C
 // Update changes a customer's details ("Update Customer"); nil fields stay
 // as they are. Idempotent: retried on 5xx and network errors.
 //
-// API: PUT /customers/{customerID} (path inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: PUT /customers/{customerID} (inferred)
 func (s *CustomersService) Update(ctx context.Context, customerID string, req CustomerUpdateRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomer, customerID)
 	if err == nil {
@@ -335,8 +332,7 @@ func (s *CustomersService) Update(ctx context.Context, customerID string, req Cu
 // Delete removes a customer ("Delete Customer"). It cannot be undone. A
 // retried Delete whose first attempt succeeded may answer ErrNotFound.
 //
-// API: DELETE /customers/{customerID} (path inferred from public material;
-// if your account's reference differs, call Client.Do).
+// API: DELETE /customers/{customerID} (inferred)
 func (s *CustomersService) Delete(ctx context.Context, customerID string, opts ...CallOption) error {
 	path, err := expandPath(pathCustomer, customerID)
 	if err != nil {
@@ -348,8 +344,7 @@ func (s *CustomersService) Delete(ctx context.Context, customerID string, opts .
 // RegradeContract sets a new contract length, which also restarts the
 // contract ("Regrade Customer Contract").
 //
-// API: PUT /customers/{customerID}/contract (path and field inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: PUT /customers/{customerID}/contract (inferred)
 func (s *CustomersService) RegradeContract(ctx context.Context, customerID string, req ContractRegradeRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomerContract, customerID)
 	if err == nil {
@@ -364,8 +359,7 @@ func (s *CustomersService) RegradeContract(ctx context.Context, customerID strin
 // UpgradePlan moves a customer to a higher plan, typically hardware-only to
 // PlanStandard ("Upgrade Customer Plan"). Downgrades are refused by the API.
 //
-// API: PUT /customers/{customerID}/plan (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: PUT /customers/{customerID}/plan (inferred)
 func (s *CustomersService) UpgradePlan(ctx context.Context, customerID string, req PlanUpgradeRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomerPlan, customerID)
 	if err == nil {

@@ -105,7 +105,7 @@ func (r DeviceCreateRequest) Validate() error {
 // check in the portal before trying again, as this API has no way to list
 // a user's devices.
 //
-// API: POST /customers/{customerID}/users/{userID}/devices
+// API: POST /customers/{customerID}/users/{userID}/devices (observed)
 func (s *DevicesService) Create(ctx context.Context, customerID, userID string, req DeviceCreateRequest, opts ...CallOption) (*Device, error) {
 	path, err := expandPath(pathDevices, customerID, userID)
 	if err == nil {

@@ -192,7 +192,7 @@ func (o AvailableNumbersOptions) query() url.Values {
 // List returns the numbers of a customer and whom each is allocated to
 // ("List Customer Numbers").
 //
-// API: GET /customers/{customerID}/numbers/
+// API: GET /customers/{customerID}/numbers/ (observed)
 func (s *NumbersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]Number, error) {
 	path, err := expandPath(pathNumbers, customerID)
 	if err != nil {
@@ -208,8 +208,7 @@ func (s *NumbersService) List(ctx context.Context, customerID string, opts ...Ca
 // it up with List before trying again. ErrNumberInFlight means the number
 // is in another order: choose another.
 //
-// API: POST /customers/{customerID}/numbers (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: POST /customers/{customerID}/numbers (inferred)
 func (s *NumbersService) Create(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumbersCreate, customerID)
 	if err == nil {
@@ -223,8 +222,7 @@ func (s *NumbersService) Create(ctx context.Context, customerID string, req Numb
 
 // Get returns one number of a customer ("Get Customer Number").
 //
-// API: GET /customers/{customerID}/numbers/{numberID} (path inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID}/numbers/{numberID} (inferred)
 func (s *NumbersService) Get(ctx context.Context, customerID, numberID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumber, customerID, numberID)
 	if err != nil {
@@ -239,7 +237,7 @@ func (s *NumbersService) Get(ctx context.Context, customerID, numberID string, o
 // another number, allocate the new number before deallocating the old one,
 // as the observed client does, so the user is never left without one.
 //
-// API: PUT /customers/{customerID}/numbers/{numberID}/allocate
+// API: PUT /customers/{customerID}/numbers/{numberID}/allocate (observed)
 func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, userID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumberAllocate, customerID, numberID)
 	if err == nil {
@@ -255,7 +253,7 @@ func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, use
 // updated number, with AllocatedTo nil ("Deallocate Customer Number").
 // Idempotent (a DELETE): retried on 5xx and network errors.
 //
-// API: DELETE /customers/{customerID}/numbers/{numberID}/deallocate
+// API: DELETE /customers/{customerID}/numbers/{numberID}/deallocate (observed)
 func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumberDeallocate, customerID, numberID)
 	if err != nil {
@@ -267,8 +265,7 @@ func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID st
 // ListAreaCodes returns the UK area codes ListAvailable accepts ("List Area
 // Codes").
 //
-// API: GET /numbers/area-codes (path inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: GET /numbers/area-codes (inferred)
 func (s *NumbersService) ListAreaCodes(ctx context.Context, opts ...CallOption) ([]AreaCode, error) {
 	return getList[AreaCode](ctx, s.client, &call{op: "Numbers.ListAreaCodes", tmpl: pathAreaCodes, path: pathAreaCodes, opts: opts})
 }
@@ -278,7 +275,7 @@ func (s *NumbersService) ListAreaCodes(ctx context.Context, opts ...CallOption) 
 // tied up in another in-flight order: using it can fail later with
 // ErrNumberInFlight, so keep a few spare.
 //
-// API: GET /numbers/available?numberType=&areaCode=
+// API: GET /numbers/available?numberType=&areaCode= (observed)
 func (s *NumbersService) ListAvailable(ctx context.Context, filter AvailableNumbersOptions, opts ...CallOption) ([]AvailableNumber, error) {
 	filter, err := filter.normalize()
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 // Order paths, relative to the base URL. Only POST
 // /customers/{customerID}/orders is observed in a real client; the others
-// are inferred (see endpoints.md).
+// are inferred.
 const (
 	pathCustomerOrders = "/customers/{customerID}/orders"
 	pathOrders         = "/orders"
@@ -198,8 +198,7 @@ func (o *Order) decodeWith(dec objectDecoder) error {
 
 // List returns a customer's hardware orders ("List Customer Orders").
 //
-// API: GET /customers/{customerID}/orders (path inferred from public
-// material; if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID}/orders (inferred)
 func (s *OrdersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]Order, error) {
 	path, err := expandPath(pathCustomerOrders, customerID)
 	if err != nil {
@@ -222,7 +221,7 @@ func (s *OrdersService) List(ctx context.Context, customerID string, opts ...Cal
 // orders before sending it again; a redirect every time usually means the
 // base URL needs changing (WithBaseURL).
 //
-// API: POST /customers/{customerID}/orders
+// API: POST /customers/{customerID}/orders (observed)
 func (s *OrdersService) Create(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Order, error) {
 	path, err := expandPath(pathCustomerOrders, customerID)
 	if err == nil {
@@ -237,8 +236,7 @@ func (s *OrdersService) Create(ctx context.Context, customerID string, req Order
 // ListAll returns the hardware orders of every customer of the partner
 // ("List Orders for Partner").
 //
-// API: GET /orders (path inferred from public material; if your account's
-// reference differs, call Client.Do).
+// API: GET /orders (inferred)
 func (s *OrdersService) ListAll(ctx context.Context, opts ...CallOption) ([]Order, error) {
 	return getList[Order](ctx, s.client, &call{op: "Orders.ListAll", tmpl: pathOrders, path: pathOrders, opts: opts})
 }

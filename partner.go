@@ -5,7 +5,7 @@ import (
 	"net/http"
 )
 
-// Partner paths, relative to the base URL (inferred, see endpoints.md).
+// Partner paths, relative to the base URL (inferred).
 const (
 	pathPartnerSettings    = "/settings"
 	pathPartnerPermissions = "/settings/user-permissions"
@@ -112,8 +112,7 @@ func (r UserPermissions) Validate() error {
 // GetSettings returns the partner's account details ("Get Partner
 // Settings").
 //
-// API: GET /settings (path and fields inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: GET /settings (inferred)
 func (s *PartnerService) GetSettings(ctx context.Context, opts ...CallOption) (*PartnerSettings, error) {
 	return send[PartnerSettings](ctx, s.client, &call{op: "Partner.GetSettings", method: http.MethodGet, tmpl: pathPartnerSettings, path: pathPartnerSettings, opts: opts})
 }
@@ -122,8 +121,7 @@ func (s *PartnerService) GetSettings(ctx context.Context, opts ...CallOption) (*
 // Settings"); nil fields stay as they are. Idempotent: retried on 5xx and
 // network errors.
 //
-// API: PUT /settings (path and fields inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: PUT /settings (inferred)
 func (s *PartnerService) UpdateSettings(ctx context.Context, req PartnerSettingsUpdateRequest, opts ...CallOption) (*PartnerSettings, error) {
 	req, err := req.normalize()
 	if err != nil {
@@ -135,8 +133,7 @@ func (s *PartnerService) UpdateSettings(ctx context.Context, req PartnerSettings
 // GetUserPermissions returns the permissions the partner's customers get
 // ("List User Permissions").
 //
-// API: GET /settings/user-permissions (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: GET /settings/user-permissions (inferred)
 func (s *PartnerService) GetUserPermissions(ctx context.Context, opts ...CallOption) (*Permissions, error) {
 	return send[Permissions](ctx, s.client, &call{op: "Partner.GetUserPermissions", method: http.MethodGet, tmpl: pathPartnerPermissions, path: pathPartnerPermissions, opts: opts})
 }
@@ -145,8 +142,7 @@ func (s *PartnerService) GetUserPermissions(ctx context.Context, opts ...CallOpt
 // get ("Update User Permissions"); nil fields stay as they are.
 // Idempotent: retried on 5xx and network errors.
 //
-// API: PUT /settings/user-permissions (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: PUT /settings/user-permissions (inferred)
 func (s *PartnerService) UpdateUserPermissions(ctx context.Context, req UserPermissions, opts ...CallOption) (*Permissions, error) {
 	req, err := req.normalize()
 	if err != nil {

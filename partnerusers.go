@@ -6,8 +6,7 @@ import (
 	"net/http"
 )
 
-// Partner user paths, relative to the base URL (inferred, see
-// endpoints.md).
+// Partner user paths, relative to the base URL (inferred).
 const (
 	pathPartnerUsers = "/users"
 	pathPartnerUser  = "/users/{userID}"
@@ -91,8 +90,7 @@ func (r PartnerUserUpdateRequest) Validate() error {
 
 // List returns the partner's portal users ("List Users for Partner").
 //
-// API: GET /users (path inferred from public material; if your account's
-// reference differs, call Client.Do).
+// API: GET /users (inferred)
 func (s *PartnerUsersService) List(ctx context.Context, opts ...CallOption) ([]PartnerUser, error) {
 	return getList[PartnerUser](ctx, s.client, &call{op: "PartnerUsers.List", tmpl: pathPartnerUsers, path: pathPartnerUsers, opts: opts})
 }
@@ -104,8 +102,7 @@ func (s *PartnerUsersService) List(ctx context.Context, opts ...CallOption) ([]P
 // List before trying again. ErrEmailInUse means the email is taken
 // somewhere on the platform (emails are unique across all of PhoneLine+).
 //
-// API: POST /users (path inferred from public material; if your account's
-// reference differs, call Client.Do).
+// API: POST /users (inferred)
 func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*PartnerUser, error) {
 	req, err := req.normalize()
 	if err != nil {
@@ -118,8 +115,7 @@ func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateR
 // User"); nil fields stay as they are. Idempotent: retried on 5xx and
 // network errors. ErrEmailInUse means the new email is taken.
 //
-// API: PUT /users/{userID} (path inferred from public material; if your
-// account's reference differs, call Client.Do).
+// API: PUT /users/{userID} (inferred)
 func (s *PartnerUsersService) Update(ctx context.Context, userID string, req PartnerUserUpdateRequest, opts ...CallOption) (*PartnerUser, error) {
 	path, err := expandPath(pathPartnerUser, userID)
 	if err == nil {
@@ -134,8 +130,7 @@ func (s *PartnerUsersService) Update(ctx context.Context, userID string, req Par
 // Delete removes a partner portal user ("Delete Partner User"). A retried
 // Delete whose first attempt succeeded may answer ErrNotFound.
 //
-// API: DELETE /users/{userID} (path inferred from public material; if your
-// account's reference differs, call Client.Do).
+// API: DELETE /users/{userID} (inferred)
 func (s *PartnerUsersService) Delete(ctx context.Context, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathPartnerUser, userID)
 	if err != nil {

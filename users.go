@@ -8,7 +8,7 @@ import (
 )
 
 // User paths, relative to the base URL. List and Create are observed in a
-// real client; the others are inferred (see endpoints.md).
+// real client; the others are inferred.
 const (
 	pathUsers                = "/customers/{customerID}/users/" // the trailing slash is as observed
 	pathUsersCreate          = "/customers/{customerID}/users"
@@ -149,7 +149,7 @@ func pin(field, s string) (string, error) {
 
 // List returns the users of a customer ("List Customer Users").
 //
-// API: GET /customers/{customerID}/users/
+// API: GET /customers/{customerID}/users/ (observed)
 func (s *UsersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]User, error) {
 	path, err := expandPath(pathUsers, customerID)
 	if err != nil {
@@ -168,7 +168,7 @@ func (s *UsersService) List(ctx context.Context, customerID string, opts ...Call
 // somewhere on the platform. ErrNumberInFlight means PhoneNumber is in
 // another order: choose another.
 //
-// API: POST /customers/{customerID}/users
+// API: POST /customers/{customerID}/users (observed)
 func (s *UsersService) Create(ctx context.Context, customerID string, req UserCreateRequest, opts ...CallOption) (*User, error) {
 	path, err := expandPath(pathUsersCreate, customerID)
 	if err == nil {
@@ -183,9 +183,7 @@ func (s *UsersService) Create(ctx context.Context, customerID string, req UserCr
 // Update changes a user's details ("Update Customer User"); nil fields stay
 // as they are. Idempotent: retried on 5xx and network errors.
 //
-// API: PUT /customers/{customerID}/users/{userID} (path and fields inferred
-// from public material; if your account's reference differs, call
-// Client.Do).
+// API: PUT /customers/{customerID}/users/{userID} (inferred)
 func (s *UsersService) Update(ctx context.Context, customerID, userID string, req UserUpdateRequest, opts ...CallOption) (*User, error) {
 	path, err := expandPath(pathUser, customerID, userID)
 	if err == nil {
@@ -200,8 +198,7 @@ func (s *UsersService) Update(ctx context.Context, customerID, userID string, re
 // Delete removes a user from a customer ("Delete Customer User"). A retried
 // Delete whose first attempt succeeded may answer ErrNotFound.
 //
-// API: DELETE /customers/{customerID}/users/{userID} (path inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: DELETE /customers/{customerID}/users/{userID} (inferred)
 func (s *UsersService) Delete(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUser, customerID, userID)
 	if err != nil {
@@ -215,9 +212,7 @@ func (s *UsersService) Delete(ctx context.Context, customerID, userID string, op
 // GET, so it is retried on 5xx and network errors: the user may get more
 // than one email.
 //
-// API: GET /customers/{customerID}/users/{userID}/resend-activation (path
-// inferred from public material; if your account's reference differs, call
-// Client.Do).
+// API: GET /customers/{customerID}/users/{userID}/resend-activation (inferred)
 func (s *UsersService) ResendActivation(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUserResendActivation, customerID, userID)
 	if err != nil {
@@ -232,9 +227,7 @@ func (s *UsersService) ResendActivation(ctx context.Context, customerID, userID 
 // Not idempotent, so not retried on 5xx, but harmless to repeat: on
 // ErrOutcomeUnknown, calling again at worst sends a second email.
 //
-// API: POST /customers/{customerID}/users/{userID}/password-reset (path
-// inferred from public material; if your account's reference differs, call
-// Client.Do).
+// API: POST /customers/{customerID}/users/{userID}/password-reset (inferred)
 func (s *UsersService) ResetPassword(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUserPasswordReset, customerID, userID)
 	if err != nil {

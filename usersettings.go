@@ -7,8 +7,7 @@ import (
 	"strings"
 )
 
-// User settings paths, relative to the base URL; both inferred (see
-// endpoints.md).
+// User settings paths, relative to the base URL; both inferred.
 const (
 	pathUserCallSettings     = "/customers/{customerID}/users/{userID}/call-settings"
 	pathUserScheduleSettings = "/customers/{customerID}/users/{userID}/schedule-settings"
@@ -181,9 +180,7 @@ func clockTime(field, s string) (string, error) {
 // Settings"); nil fields stay as they are. Idempotent: retried on 5xx and
 // network errors.
 //
-// API: PUT /customers/{customerID}/users/{userID}/call-settings (path and
-// fields inferred from public material; if your account's reference
-// differs, call Client.Do).
+// API: PUT /customers/{customerID}/users/{userID}/call-settings (inferred)
 func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userID string, req CallSettings, opts ...CallOption) error {
 	path, err := expandPath(pathUserCallSettings, customerID, userID)
 	if err == nil {
@@ -199,9 +196,7 @@ func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userI
 // to calls outside it ("Update Schedule Settings"). Idempotent: retried on
 // 5xx and network errors.
 //
-// API: PUT /customers/{customerID}/users/{userID}/schedule-settings (path
-// and fields inferred from public material; if your account's reference
-// differs, call Client.Do).
+// API: PUT /customers/{customerID}/users/{userID}/schedule-settings (inferred)
 func (s *UsersService) UpdateScheduleSettings(ctx context.Context, customerID, userID string, req ScheduleSettings, opts ...CallOption) error {
 	path, err := expandPath(pathUserScheduleSettings, customerID, userID)
 	if err == nil {

@@ -117,3 +117,33 @@ func TestText(t *testing.T) {
 		assert.ErrorIs(t, err, ErrValidation, "%q", in)
 	}
 }
+
+// TestWhatTheFactsDoNotForbidIsSent lists requests the SDK used to refuse
+// although nothing known forbids them: an inferred field left out, an
+// unknown spelling of an inferred enum, a plan the SDK cannot know.
+func TestWhatTheFactsDoNotForbidIsSent(t *testing.T) {
+	t.Parallel()
+	addr := Address{Premises: "Unit 1", Street: "High Street", Town: "Leeds", Postcode: "LS1 1AA"}
+	for name, req := range map[string]interface{ Validate() error }{
+		"blocked number without direction":  BlockedNumberRequest{NumberE164: "0161 496 0000"},
+		"blocked number, direction only":    BlockedNumberRequest{Direction: BlockInbound},
+		"blocked number, another spelling":  BlockedNumberRequest{NumberE164: "+1 212 555 0100", Direction: "INBOUND"},
+		"schedule without days":             ScheduleSettings{OutOfHoursAction: OutOfHoursVoicemail},
+		"schedule, days only":               ScheduleSettings{Days: []DaySchedule{{Day: Monday, Availability: AvailabilityAllDay}}},
+		"schedule, other spellings":         ScheduleSettings{Days: []DaySchedule{{Day: "Mon", Availability: "open"}}, OutOfHoursAction: "hang_up"},
+		"between without times":             ScheduleSettings{Days: []DaySchedule{{Day: Monday, Availability: AvailabilityBetween}}},
+		"redirect to a user not named":      ScheduleSettings{OutOfHoursAction: OutOfHoursRedirectUser},
+		"redirect outside, no number":       ScheduleSettings{OutOfHoursAction: OutOfHoursRedirectExternal},
+		"ring time only":                    ScheduleSettings{RingTimeSeconds: 20},
+		"user type spelt otherwise":         UserUpdateRequest{Type: Ptr(UserType("owner"))},
+		"upgrade to another plan value":     PlanUpgradeRequest{Plan: "office"},
+		"upgrade with an email only":        PlanUpgradeRequest{Email: "alex@acme.example"},
+		"standard plan under another value": CustomerCreateRequest{Plan: "pro", CompanyName: "Acme", FullName: "Alex", ContactNumber: "0161 496 0000"},
+		"hardware-only CP without a number": CustomerCreateRequest{Plan: PlanHardwareOnlyCP, CompanyName: "Acme", FullName: "Alex", ContactNumber: "0161 496 0000", Address: addr},
+		"partner user, name only":           PartnerUserCreateRequest{FullName: "Pat Example"},
+		"partner user, email only":          PartnerUserCreateRequest{Email: "pat@acme.example"},
+		"number in a written form":          NumberCreateRequest{NumberE164: "+44 (0)161 496 0000"},
+	} {
+		assert.NoError(t, req.Validate(), name)
+	}
+}
