@@ -83,24 +83,6 @@ func TestBlockedNumberRequestValidation(t *testing.T) {
 	}
 }
 
-func TestAnyE164(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"01610000099":      "441610000099",
-		"+44 161 000 0099": "441610000099",
-		"441610000099":     "441610000099",
-		"07700 900000":     "447700900000",
-		"+1 202 555 0100":  "12025550100",
-		"+353-1-000-0000":  "35310000000",
-		"+6834002":         "6834002",
-		"+123456789012345": "123456789012345",
-	} {
-		got, err := anyE164("n", in)
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-}
-
 func TestBlockedNumbersGet(t *testing.T) {
 	t.Parallel()
 	e := setup(t)

@@ -162,56 +162,57 @@ func TestEveryNumberFieldReadsTheSameForms(t *testing.T) {
 	assert.EqualError(t, err, "phonelineplus: invalid n: must be a geographic (01, 02) or non-geographic (03) number")
 }
 
+// checkNormaliser checks f: each of good gives its wire form, each of bad
+// is refused for its reason.
+func checkNormaliser(t *testing.T, f normaliser, good, bad map[string]string) {
+	t.Helper()
+	for in, want := range good {
+		got, err := f("f", in)
+		assert.NoError(t, err, "%q", in)
+		assert.Equal(t, want, got, "%q", in)
+	}
+	for in, reason := range bad {
+		_, err := f("f", in)
+		var ve *ValidationError
+		if assert.ErrorAs(t, err, &ve, "%q", in) {
+			assert.Equal(t, reason, ve.Reason, "%q", in)
+		}
+	}
+}
+
 func TestInternationalNumbers(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
+	checkNormaliser(t, anyE164, map[string]string{
 		"+1 212 555 0100":      "12125550100",
 		"+1 (212) 555-0100":    "12125550100",
 		"001 212 555 0100":     "12125550100",
 		"+33 (0)1 23 45 67 89": "33123456789",
-		"+353 1 234 5678":      "35312345678",
+		"+353-1-000-0000":      "35310000000",
+		"+6834002":             "6834002",
+		"+123456789012345":     "123456789012345",
 		"0161 496 0000":        "441614960000",
-	} {
-		got, err := anyE164("n", in)
-		assert.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for in, reason := range map[string]string{
+		"+44 161 000 0099":     "441610000099",
+		"441610000099":         "441610000099",
+		"07700 900000":         "447700900000",
+	}, map[string]string{
 		"+123456":                "must have 7 to 15 digits after the +",
 		"00 1234 5678 9012 3456": "must have 7 to 15 digits after the 00",
 		"+0123456789":            "must start with a country code after the +",
 		"+1 212 CALL NOW":        "may contain only digits, spaces, hyphens, dots, brackets and a leading +",
 		"12125550100":            "must start with 0, or with the country code as +44, 0044 or 44",
-	} {
-		_, err := anyE164("n", in)
-		var ve *ValidationError
-		if assert.ErrorAs(t, err, &ve, in) {
-			assert.Equal(t, reason, ve.Reason, in)
-		}
-	}
+	})
 }
 
 func TestAreaCodes(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
+	checkNormaliser(t, areaCode, map[string]string{
 		"0161": "44161", "+44 161": "44161", "44161": "44161", "(020)": "4420", "0044 113": "44113", "016977": "4416977",
-	} {
-		got, err := areaCode("a", in)
-		assert.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for in, reason := range map[string]string{
+	}, map[string]string{
 		"0161999": "has 6 digits after the leading 0; an area code has 2 to 5",
 		"07700":   "is not a geographic or non-geographic area code",
 		"0":       "has no digits after the leading 0",
 		"abc":     "may contain only digits, spaces, hyphens, dots, brackets and a leading +",
-	} {
-		_, err := areaCode("a", in)
-		var ve *ValidationError
-		if assert.ErrorAs(t, err, &ve, in) {
-			assert.Equal(t, reason, ve.Reason, in)
-		}
-	}
+	})
 }
 
 // A number already in national form is returned as it came, without a

@@ -388,3 +388,24 @@ func TestQuickStartIsTheCompiledExample(t *testing.T) {
 	}
 	assert.Equal(t, want, strings.TrimSuffix(code.String(), "\n"), "doc.go's quick start")
 }
+
+// TestEveryGoldenFileIsUsed: each testdata/<resource>/*.json (the real
+// client's vectors and the inferred bodies) is named by a test.
+func TestEveryGoldenFileIsUsed(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	tests, err := filepath.Glob("*_test.go")
+	require.NoError(t, err)
+	var all strings.Builder
+	for _, name := range tests {
+		b, err := os.ReadFile(name)
+		require.NoError(t, err)
+		all.Write(b)
+	}
+	for _, f := range files {
+		rel := filepath.ToSlash(strings.TrimPrefix(f, "testdata"+string(filepath.Separator)))
+		assert.Contains(t, all.String(), `"`+rel+`"`, "no test reads %s", f)
+	}
+}
