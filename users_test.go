@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/phonelineplus-go/phonelineplus/phonelineplustest"
 )
 
 func validUserCreate() UserCreateRequest {
@@ -392,4 +395,36 @@ func TestUsersBadIDsSendNothing(t *testing.T) {
 			e.assertNothingSent(t, err, "customerID")
 		})
 	}
+}
+
+// TestUsersCreateWrittenPoolNumberThroughTheFake: a pool number the caller
+// writes in another UK form ("+44 (0)161 …") reaches the fake as the E.164
+// digits the pool lists, and the new user owns that number.
+func TestUsersCreateWrittenPoolNumberThroughTheFake(t *testing.T) {
+	t.Parallel()
+	srv := phonelineplustest.NewServer(phonelineplustest.WithRateLimit(0))
+	t.Cleanup(srv.Close)
+	keyID, secret := srv.Credentials()
+	c, err := New(keyID, secret, WithBaseURL(srv.URL()), WithHTTPClient(&http.Client{Transport: srv.Transport()}),
+		WithRateLimit(60000, 100), WithMaxRetries(0))
+	require.NoError(t, err)
+	ctx := t.Context()
+	avail, err := c.Numbers.ListAvailable(ctx, AvailableNumbersOptions{NumberType: NumberTypeGeographic, AreaCode: "0161"})
+	require.NoError(t, err)
+	require.NotEmpty(t, avail)
+	listed := avail[0].NumberE164 // 44161…
+	require.True(t, strings.HasPrefix(listed, "44161"), listed)
+	written := "+44 (0)161 " + listed[5:8] + " " + listed[8:]
+	cust, err := c.Customers.Create(ctx, CustomerCreateRequest{Plan: PlanStandard, CompanyName: "Acme Ltd", FullName: "Alex",
+		ContactNumber: "0161 496 0999", Email: "alex@acme.example"})
+	require.NoError(t, err)
+
+	u, err := c.Users.Create(ctx, cust.ID, UserCreateRequest{Type: UserStandard, FullName: "Jo", Email: "jo@acme.example", PhoneNumber: written})
+	require.NoError(t, err)
+	reqs := srv.Requests()
+	assert.Contains(t, string(reqs[len(reqs)-1].Body), `"phoneNumber":"`+listed+`"`)
+	snap := srv.Snapshot()
+	require.Len(t, snap.Numbers, 1)
+	assert.Equal(t, listed, snap.Numbers[0].NumberE164)
+	assert.Equal(t, u.ID, snap.Numbers[0].AllocatedTo.UserID)
 }
