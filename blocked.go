@@ -1,6 +1,7 @@
 package phonelineplus
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"strings"
@@ -179,7 +180,7 @@ func (s *BlockedNumbersService) FindByNumber(ctx context.Context, customerID, nu
 // the outcome is unknown. opts apply to every request; WithResponseInto
 // describes the last.
 func (s *BlockedNumbersService) CreateOrFind(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*Ensured[BlockedNumber], error) {
-	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, BlockedNumberRequest.normalize)
+	norm, window, err := prepare(s.client, opts, cmp.Or(checkID("customerID", customerID), findKey("numberE164", req.NumberE164)), req, BlockedNumberRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

@@ -137,3 +137,12 @@ func TestBlockedNumbersDelete(t *testing.T) {
 	err = e.client.BlockedNumbers.Delete(t.Context(), "c1", "b2")
 	assert.ErrorIs(t, err, ErrNotFound)
 }
+
+// TestBlockedCreateOrFindNeedsTheNumber: Create may leave the number out
+// (the field is inferred), but CreateOrFind looks the entry up by it.
+func TestBlockedCreateOrFindNeedsTheNumber(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	_, err := e.client.BlockedNumbers.CreateOrFind(t.Context(), "c1", BlockedNumberRequest{Direction: BlockInbound})
+	e.assertNothingSent(t, err, "numberE164")
+}

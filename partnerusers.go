@@ -166,7 +166,7 @@ func (s *PartnerUsersService) FindByEmail(ctx context.Context, address string, o
 // outcome is unknown. opts apply to every request; WithResponseInto
 // describes the last.
 func (s *PartnerUsersService) CreateOrFind(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*Ensured[PartnerUser], error) {
-	norm, window, err := prepare(s.client, opts, nil, req, PartnerUserCreateRequest.normalize)
+	norm, window, err := prepare(s.client, opts, findKey("email", req.Email), req, PartnerUserCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

@@ -147,3 +147,12 @@ func TestPartnerUsersBadIDsSendNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestPartnerUsersCreateOrFindNeedsTheEmail: Create may leave the email
+// out (the field is inferred), but CreateOrFind looks the user up by it.
+func TestPartnerUsersCreateOrFindNeedsTheEmail(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	_, err := e.client.PartnerUsers.CreateOrFind(t.Context(), PartnerUserCreateRequest{FullName: "Pat Example"})
+	e.assertNothingSent(t, err, "email")
+}

@@ -183,6 +183,16 @@ func setsNothing[T comparable](name string, r T) error {
 	return nil
 }
 
+// findKey refuses a create-or-find whose lookup key is empty: the field
+// is optional to Create (it is inferred), but CreateOrFind finds the
+// resource by it when the create's outcome is unknown.
+func findKey(field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return invalid(field, "is needed by CreateOrFind, which looks the resource up by it")
+	}
+	return nil
+}
+
 // normaliser checks one field and returns its wire form.
 type normaliser func(field, s string) (string, error)
 
