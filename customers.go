@@ -160,7 +160,7 @@ func (c *Customer) decodeWith(dec objectDecoder) error {
 
 // CustomerCreateRequest is the body of Customers.Create.
 type CustomerCreateRequest struct {
-	Plan          Plan      `json:"plan"`
+	Plan          Plan      `json:"plan"`             // a Plan constant, or the Standard plan's value if your account has another
 	Address       Address   `json:"address,omitzero"` // required for hardware-only plans
 	CompanyName   string    `json:"companyName"`
 	FullName      string    `json:"fullName"`        // the primary contact

@@ -107,9 +107,7 @@
 // check in the portal.
 //
 // Input is checked before anything is sent: a bad field is a
-// *ValidationError (matching ErrValidation) naming it. UK numbers are
-// accepted as +44…, 44… or 0… and sent in the form the API uses; postcodes
-// and MAC addresses are normalised the same way.
+// *ValidationError (matching ErrValidation) naming it; see Validation.
 //
 // # Secrets
 //
