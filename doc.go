@@ -60,10 +60,10 @@
 // PhoneLine+ allows 100 requests a minute per API key, the /auth exchange
 // included. The client waits on its Limiter before every HTTP request it
 // sends, so it never exceeds the budget: the default is 100 a minute with a
-// burst of 1 (one request every 601 ms: 600 ms and a 1 ms margin, so that a
-// strict rolling window never counts a 101st). When the next slot lies past the
-// context's deadline the call fails at once with ErrRateLimited rather than
-// sleeping first. The budget belongs to the key, not the process: with
+// burst of 1 (one request every 601 ms: a minute over 100, plus a 1 ms
+// margin so that a strict rolling window never counts a 101st). When the
+// next slot lies past the context's deadline the call fails at once with
+// ErrRateLimited rather than sleeping first. The budget belongs to the key, not the process: with
 // several processes on one key, use package redislimit so they share it.
 //
 // # Retries
