@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"unicode"
 )
 
 // Customer paths, relative to the base URL. Only POST /customers is
@@ -42,19 +43,30 @@ const (
 func (p Plan) hardwareOnly() bool { return p == PlanHardwareOnly || p == PlanHardwareOnlyCP }
 
 // checkPlan checks the plan of a new customer. The hardware-only values
-// are observed in a real client, so another spelling of one (case,
-// spaces) is refused; the Standard plan's value is a guess, so any other
-// value is sent as given, with no plan rule applied to it.
+// are observed in a real client, so another spelling of one ("Hardware
+// Only", "HARDWARE-ONLY-CP") is refused; the Standard plan's value is a
+// guess, so any other value is sent as given, with no plan rule applied.
 func checkPlan(field string, p Plan) error {
 	if p == "" || p.hardwareOnly() {
 		return oneOf(field, p, PlanHardwareOnly, PlanHardwareOnlyCP)
 	}
 	for _, known := range []Plan{PlanHardwareOnly, PlanHardwareOnlyCP} {
-		if strings.EqualFold(strings.TrimSpace(string(p)), string(known)) {
+		if planKey(p) == planKey(known) {
 			return invalid(field, "must be spelt "+string(known)+" exactly")
 		}
 	}
 	return anyValue(field, p)
+}
+
+// planKey is a plan's letters and digits in lower case: two spellings of
+// one plan have the same key.
+func planKey(p Plan) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, string(p))
 }
 
 // CustomerStatus is a customer's account status.

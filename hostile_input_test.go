@@ -271,7 +271,7 @@ func hostileCases() []hostileCase {
 	}
 	// The Standard plan's value is a guess, so an unknown plan is sent; the
 	// observed hardware-only values must be spelt exactly.
-	for _, p := range []plp.Plan{"", "HARDWARE_ONLY", " hardware_only", "hardware_only\n", "Hardware_Only_CP", "phoneline_plus\x00", "pro\r\nX-Injected: yes"} {
+	for _, p := range []plp.Plan{"", "HARDWARE_ONLY", " hardware_only", "hardware_only\n", "Hardware_Only_CP", "Hardware Only", "hardware-only", "phoneline_plus\x00", "pro\r\nX-Injected: yes"} {
 		cust(fmt.Sprintf("plan %q", p), "plan", func(r *plp.CustomerCreateRequest) { r.Plan = p })
 	}
 	for _, v := range hostileText {
