@@ -73,7 +73,7 @@ func email(field, s string) (string, error) {
 		return "", invalid(field, "is longer than 254 characters")
 	}
 	at := strings.LastIndexByte(s, '@')
-	if strings.HasPrefix(s[at+1:], "[") {
+	if at >= 0 && strings.HasPrefix(s[at+1:], "[") {
 		return "", invalid(field, "has an IP address for a domain")
 	}
 	a, err := mail.ParseAddress(s)
@@ -99,14 +99,19 @@ var (
 // mailDomain checks an email's domain: at least two labels, none empty,
 // none starting or ending with a hyphen, each of letters, digits and
 // hyphens (or an internationalised label) and at most 63 characters in its
-// ASCII form; not an IP address (email checks the bracketed form).
+// ASCII form; not an IP address (email checks the bracketed form). A plain
+// ASCII domain is checked here; one with non-ASCII or Punycode ("xn--")
+// labels goes through IDNA.
 func mailDomain(field, d string) error {
-	ascii, err := idnaLookup.ToASCII(d)
-	if err == nil {
-		_, err = idnaExact.ToASCII(strings.ToLower(d))
+	ascii, err := d, error(nil)
+	if strings.ContainsFunc(d, func(r rune) bool { return r >= utf8.RuneSelf }) || strings.Contains(strings.ToLower(d), "xn--") {
+		ascii, err = idnaLookup.ToASCII(d)
+		if err == nil {
+			_, err = idnaExact.ToASCII(strings.ToLower(d))
+		}
 	}
-	labels := strings.Split(ascii, ".")
-	for _, l := range labels {
+	labels, last := 0, ""
+	for l := range strings.SplitSeq(ascii, ".") {
 		switch {
 		case l == "":
 			return invalid(field, "has an empty label in its domain")
@@ -114,17 +119,26 @@ func mailDomain(field, d string) error {
 			return invalid(field, "has a domain label that starts or ends with a hyphen")
 		case len(l) > 63:
 			return invalid(field, "has a domain label longer than 63 characters")
+		case strings.ContainsFunc(l, notHostChar):
+			err = errors.New("not a host name")
 		}
+		labels, last = labels+1, l
 	}
 	switch {
-	case len(labels) < 2:
+	case labels < 2:
 		return invalid(field, "has no dot in its domain")
-	case !strings.ContainsFunc(labels[len(labels)-1], notDigit):
+	case !strings.ContainsFunc(last, notDigit):
 		return invalid(field, "has an IP address for a domain")
 	case err != nil:
 		return invalid(field, "has a domain that is not a valid host name")
 	}
 	return nil
+}
+
+// notHostChar reports a character a host-name label (in ASCII form) cannot
+// have: anything but letters, digits and hyphens.
+func notHostChar(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-')
 }
 
 // macAddress accepts a 48-bit MAC address in any form net.ParseMAC reads
