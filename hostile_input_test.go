@@ -236,6 +236,8 @@ var (
 		{"space", "alex smith@example.com"}, {"display name", "Alex <alex@example.com>"},
 		{"header injection", "alex@example.com\r\nBcc: eve@example.com"}, {"NUL", "alex\x00@example.com"},
 		{"1 MB", hostileMB + "@example.com"}, {"two addresses", "alex@example.com, eve@example.com"},
+		{"hyphen-led label", "alex@-example.com"}, {"IP literal", "alex@[192.0.2.1]"}, {"bare IP", "alex@192.0.2.1"},
+		{"64-character label", "alex@" + strings.Repeat("a", 64) + ".com"}, {"fullwidth domain", "alex@ｅｘａｍｐｌｅ.com"},
 	}
 	hostileMACs = []struct{ name, v string }{
 		{"11 digits", "00156500001"}, {"13 digits", "0015650000011"}, {"11 digits grouped", "00:15:65:00:00:1"},

@@ -112,7 +112,10 @@ type ScheduleSettings struct {
 
 func (r ScheduleSettings) normalize() (ScheduleSettings, error) {
 	var c checker
-	days := make([]DaySchedule, len(r.Days)) // never modify the caller's slice
+	var days []DaySchedule // a copy: never modify the caller's slice; nil when there are none
+	if len(r.Days) > 0 {
+		days = make([]DaySchedule, len(r.Days))
+	}
 	seen := map[Weekday]bool{}
 	for i, d := range r.Days {
 		f := fmt.Sprintf("days[%d].", i)
