@@ -146,7 +146,8 @@
 // deliverable (host-name labels, no IP literals; plus-addressing,
 // apostrophes and internationalised domains are fine). Postcodes are sent
 // upper case without spaces, MAC addresses as 00:15:65:00:00:01, and an
-// order with no country goes to "United Kingdom".
+// order's delivery address without a country is sent with "United
+// Kingdom", as a real client sends it.
 //
 // # Paths the SDK cannot be sure of
 //
