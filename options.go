@@ -21,12 +21,17 @@ const (
 const (
 	// DefaultMaxResponseBytes caps a response body.
 	DefaultMaxResponseBytes = 10 << 20
-	// DefaultAttemptTimeout bounds one HTTP attempt of the default HTTP
-	// client, so a call without a deadline can never hang. Creates can be
-	// slow (a public client waits 120 s), hence the generous value. Pass
-	// WithHTTPClient with another Timeout to change it, or give each call
-	// a context deadline.
+	// DefaultAttemptTimeout bounds one HTTP attempt (sending it, and
+	// reading the whole answer), so that no attempt can hang. Creates can
+	// be slow (a public client waits 120 s), hence the generous value. The
+	// Timeout of an http.Client given to WithHTTPClient replaces it; a zero
+	// Timeout keeps this one.
 	DefaultAttemptTimeout = 120 * time.Second
+	// DefaultCallTimeout bounds a call whose context has no deadline, its
+	// limiter waits, token exchange, attempts and retries included: it is
+	// the longest one call can take when the caller sets no deadline.
+	// Give the context a deadline to allow more or less.
+	DefaultCallTimeout = 4 * time.Minute
 )
 
 // Option configures a Client. Options are made only by the With functions.
