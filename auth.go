@@ -2,6 +2,7 @@ package phonelineplus
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 )
 
 const pathAuth = "/auth"
@@ -140,23 +139,23 @@ func parseExpires(raw json.RawMessage, now time.Time) time.Time {
 	return time.Unix(int64(v), 0)
 }
 
-// jwtExpiry reads the exp claim without verifying the signature: the client
-// only needs to know when to refresh, the API does the verifying.
+// jwtExpiry reads the exp claim of a JWT without verifying the signature:
+// the client only needs to know when to refresh, and the API does the
+// verifying. It returns the zero time for anything else, and for an exp
+// outside the bounds parseExpires keeps.
 func jwtExpiry(token string) time.Time {
-	claims := jwt.MapClaims{}
-	if _, _, err := jwt.NewParser().ParseUnverified(token, claims); err != nil {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
 		return time.Time{}
 	}
-	exp, err := claims.GetExpirationTime()
-	if err != nil || exp == nil {
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	var claims struct {
+		Exp float64 `json:"exp"`
+	}
+	if err != nil || json.Unmarshal(payload, &claims) != nil || !(claims.Exp > 0 && claims.Exp < 1<<53) {
 		return time.Time{}
 	}
-	// The same bounds as parseExpires: the library turns an exp such as
-	// 1e20 into an overflowed instant.
-	if s := exp.Unix(); s <= 0 || s >= 1<<53 {
-		return time.Time{}
-	}
-	return exp.Time
+	return time.Unix(int64(claims.Exp), 0)
 }
 
 // cachedToken is a token plus the instant to stop using it.

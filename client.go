@@ -65,7 +65,6 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 		return nil, invalid("secret", "is empty")
 	}
 	cfg := config{
-		baseURL:      ProductionURL,
 		maxRetries:   DefaultMaxRetries,
 		maxRetryWait: DefaultMaxRetryWait,
 		maxBody:      DefaultMaxResponseBytes,
@@ -77,6 +76,10 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 		if err := o.apply(&cfg); err != nil {
 			return nil, err
 		}
+	}
+	base, err := checkBaseURL(cfg.baseURL, cfg.insecureHTTP)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.limiter == nil {
 		cfg.limiter = newRateLimiter(DefaultRatePerMinute, 1)
@@ -91,7 +94,7 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 		ua += " " + cfg.userAgent
 	}
 	c := &Client{core: &core{
-		base: cfg.baseURL, limiter: cfg.limiter, maxRetries: cfg.maxRetries,
+		base: base, limiter: cfg.limiter, maxRetries: cfg.maxRetries,
 		maxRetryWait: cfg.maxRetryWait, obs: observer{sets: cfg.hooks, logger: cfg.logger},
 		userAgent: ua, maxBody: cfg.maxBody, secret: NewSecret(secret),
 	}}
