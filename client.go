@@ -52,6 +52,7 @@ type core struct {
 	userAgent         string
 	maxBody           int64
 	secret            Secret // scrubbed from error bodies
+	settleWindow      time.Duration
 }
 
 // New returns a Client for the API key keyID and its secret. Nothing is
@@ -68,6 +69,7 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 		maxRetries:   DefaultMaxRetries,
 		maxRetryWait: DefaultMaxRetryWait,
 		maxBody:      DefaultMaxResponseBytes,
+		settleWindow: DefaultSettleWindow,
 	}
 	for _, o := range opts {
 		if o.apply == nil {
@@ -97,6 +99,7 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 		base: base, limiter: cfg.limiter, maxRetries: cfg.maxRetries,
 		maxRetryWait: cfg.maxRetryWait, obs: observer{sets: cfg.hooks, logger: cfg.logger},
 		userAgent: ua, maxBody: cfg.maxBody, secret: NewSecret(secret),
+		settleWindow: cfg.settleWindow,
 	}}
 	c.core.hc, c.core.attemptTimeout = c.httpClient(cfg.httpClient)
 	c.core.attemptTimeoutErr = fmt.Errorf("%w (%v)", errAttemptTimeout, c.core.attemptTimeout)

@@ -51,6 +51,7 @@ type config struct {
 	maxBody      int64
 	hooks        []Hooks
 	insecureHTTP bool
+	settleWindow time.Duration
 }
 
 // WithBaseURL sets the API base URL; "" means the default, ProductionURL.

@@ -99,20 +99,9 @@ func newState(cfg *config) *state {
 	for _, a := range defaultAreaCodes {
 		st.areas[a.AreaCode] = a.Name
 	}
-	products := cfg.products
-	if products == nil {
-		products = defaultProducts()
-	}
-	for _, p := range products {
-		if p.ID == "" {
-			p.ID = newUUID()
-		}
-		st.products.put(p.ID, &p)
-	}
-	if cfg.defaultPool {
-		for _, n := range defaultPool() {
-			_ = st.addToPool(n)
-		}
+	st.setProducts(defaultProducts())
+	for _, n := range defaultPool() {
+		_ = st.addToPool(n)
 	}
 	return st
 }
