@@ -208,12 +208,11 @@ func (w *wire) gotConn(ctx context.Context) {
 	w.mu.Lock()
 	w.conns++
 	owed := w.conns > w.paid
-	if owed {
-		w.replays++
-	}
 	w.mu.Unlock()
-	if owed {
-		_ = w.pay(ctx)
+	if owed && w.pay(ctx) == nil {
+		w.mu.Lock()
+		w.replays++
+		w.mu.Unlock()
 	}
 }
 
