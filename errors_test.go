@@ -70,3 +70,26 @@ func TestValidationError(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "address.postcode", ve.Field)
 }
+
+// TestErrorStringsSayThingsOnce: one prefix, one method and path, the
+// cause once.
+func TestErrorStringsSayThingsOnce(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.mux.HandleFunc("POST /customers", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusInternalServerError, `{"message":"Timeout"}`)
+	})
+	e.mux.HandleFunc("GET /customers/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"customerID":`)
+	})
+	_, err := e.client.Customers.Create(t.Context(), validCustomerCreate())
+	assert.EqualError(t, err, "phonelineplus: POST /customers: outcome unknown (the request may have taken effect; look it up before retrying): 500 Internal Server Error: Timeout")
+	_, err = e.client.Customers.Get(t.Context(), "c1")
+	assert.EqualError(t, err, "phonelineplus: GET /customers/c1: invalid response: unexpected end of JSON input")
+
+	down := newTestClient(t, "http://127.0.0.1:1"+testPrefix, WithTokenSource(staticTokens{Token{AccessToken: NewSecret(testToken)}}))
+	err = down.Do(t.Context(), http.MethodGet, "/stats", nil, nil)
+	require.ErrorIs(t, err, ErrNetwork)
+	assert.Equal(t, "phonelineplus: GET /stats: network error: dial tcp 127.0.0.1:1: connect: connection refused", err.Error(),
+		"net/http's method and URL are not repeated")
+}
