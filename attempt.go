@@ -91,15 +91,13 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 	start := time.Now()
 	r := result{tok: tok}
 	outer := ctx
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	timeout, cause := c.core.attemptTimeout, c.core.attemptTimeoutErr
 	if cl.timeout > 0 && cl.timeout < timeout {
 		timeout, cause = cl.timeout, fmt.Errorf("%w (%v)", errAttemptTimeout, cl.timeout)
 	}
 	ctx, stop := context.WithTimeoutCause(ctx, timeout, cause)
 	defer stop()
-	w := &wire{limiter: c.core.limiter, info: op.info, cancel: cancel, paid: 1}
+	w := &wire{limiter: c.core.limiter, info: op.info, stop: stop, paid: 1}
 	req, err := c.newRequest(w.trace(ctx), cl, u, payload, tok, w)
 	if err != nil {
 		r.err = err
@@ -121,6 +119,9 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 			// The attempt was stopped by its own timeout or by a replay
 			// the limiter could not grant: say that, not "canceled".
 			r.err = context.Cause(ctx)
+			if w.refused != nil {
+				r.err = w.refused
+			}
 		}
 	}
 	w.mu.Lock()
@@ -178,7 +179,7 @@ func (b *onceBody) Close() error { return nil }
 type wire struct {
 	limiter Limiter
 	info    OperationInfo
-	cancel  context.CancelCauseFunc
+	stop    context.CancelFunc // ends the attempt
 	body    *onceBody
 	wrote   atomic.Bool // the request headers went out
 
@@ -187,6 +188,7 @@ type wire struct {
 	conns   int // requests the transport reported sending (GotConn)
 	replays int
 	waits   []LimiterWaitInfo // reported to the hooks after the round trip, never between a slot and its request
+	refused error             // the limiter's refusal that ended the attempt
 }
 
 type wireKey struct{}
@@ -224,10 +226,12 @@ func (w *wire) pay(ctx context.Context) error {
 	w.waits = append(w.waits, LimiterWaitInfo{OperationInfo: w.info, Start: start, Wait: time.Since(start), Err: err})
 	if err == nil {
 		w.paid++
+	} else {
+		w.refused = err
 	}
 	w.mu.Unlock()
 	if err != nil {
-		w.cancel(err)
+		w.stop()
 	}
 	return err
 }

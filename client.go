@@ -284,7 +284,7 @@ func (c *Client) do(ctx context.Context, cl *call) (err error) {
 			return err
 		}
 		r := c.roundTrip(actx, cl, op, u, payload, tok)
-		op.record(ctx, &r)
+		op.record(ctx, cl, &r)
 		v := c.classify(cl, &r, context.Cause(ctx), acted)
 		acted = acted || mayHaveActed(&r)
 		var delay time.Duration
@@ -341,8 +341,9 @@ func (op *operation) wait(ctx context.Context, l Limiter) (granted time.Time, er
 }
 
 // record adds an attempt's round trip to the response metadata, and
-// reports the limiter waits the transport's requests made.
-func (op *operation) record(ctx context.Context, r *result) {
+// reports the limiter waits the transport's requests made. What only
+// WithResponseInto or the hooks read is kept only for them.
+func (op *operation) record(ctx context.Context, cl *call, r *result) {
 	op.meta.Attempts += 1 + r.replays
 	for _, w := range r.waits {
 		op.meta.LimiterWait += w.Wait
@@ -354,12 +355,16 @@ func (op *operation) record(ctx context.Context, r *result) {
 		return
 	}
 	op.meta.StatusCode = r.status
-	op.meta.Header = r.resp.Header.Clone()
-	op.meta.RequestID = requestID(r.resp.Header)
-	if r.resp.Request != nil {
-		op.meta.URL = r.resp.Request.URL.String()
+	if cl.cfg.resp != nil || op.obs.active() {
+		op.meta.RequestID = requestID(r.resp.Header)
 	}
-	op.meta.RateLimit = parseRateLimit(r.resp.Header, time.Now())
+	if cl.cfg.resp != nil {
+		op.meta.Header = r.resp.Header.Clone()
+		if r.resp.Request != nil {
+			op.meta.URL = r.resp.Request.URL.String()
+		}
+		op.meta.RateLimit = parseRateLimit(r.resp.Header, time.Now())
+	}
 }
 
 func (op *operation) attemptEnd(ctx context.Context, n int, r *result, err error, retry bool, delay time.Duration) {
@@ -368,7 +373,7 @@ func (op *operation) attemptEnd(ctx context.Context, n int, r *result, err error
 	}
 	res := AttemptResult{StatusCode: r.status, Err: err, Category: CategoryOf(err), Duration: r.took, Retry: retry}
 	if r.resp != nil {
-		res.RequestID = requestID(r.resp.Header)
+		res.RequestID = op.meta.RequestID
 	}
 	if retry {
 		res.RetryDelay = delay
