@@ -248,8 +248,7 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 			// The default limiter, retries and timeouts.
 			clientOpts = []plp.Option{plp.WithBaseURL(wire.baseURL(t, srv.URL())), plp.WithHTTPClient(wire.client)}
 		}
-		client, err := plp.New(keyID, secret, clientOpts...)
-		require.NoError(t, err)
+		client := newClient(t, keyID, secret, clientOpts...)
 		products := srv.Products()
 		require.NotEmpty(t, products)
 

@@ -110,15 +110,12 @@ func TestDeadlineHoldsUnderEveryFault(t *testing.T) {
 					}
 					srv := deadlineServer(opts...)
 					defer srv.Close()
-					keyID, secret := srv.Credentials()
-					c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()),
-						plp.WithHTTPClient(&http.Client{Transport: srv.Transport(), Timeout: plp.DefaultAttemptTimeout}))
-					require.NoError(t, err)
+					c := fakeClient(t, srv, plp.WithHTTPClient(&http.Client{Transport: srv.Transport(), Timeout: plp.DefaultAttemptTimeout}))
 
 					ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 					defer cancel()
 					start := time.Now()
-					err = dc.call(ctx, c)
+					err := dc.call(ctx, c)
 					elapsed := time.Since(start)
 					assert.LessOrEqual(t, elapsed, 2*time.Second+deadlineMargin, "virtual time the call took")
 					if err != nil {
@@ -149,11 +146,8 @@ func TestRateLimitedFakeFailsFastWithinDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := deadlineServer(phonelineplustest.WithRateLimit(2)) // /auth and one call
 		defer srv.Close()
-		keyID, secret := srv.Credentials()
-		c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()),
-			plp.WithHTTPClient(&http.Client{Transport: srv.Transport()}), plp.WithRateLimit(1_000_000, 1_000_000))
-		require.NoError(t, err)
-		_, err = c.Customers.Get(t.Context(), "c1")
+		c := fakeClient(t, srv, plp.WithHTTPClient(&http.Client{Transport: srv.Transport()}), plp.WithRateLimit(1_000_000, 1_000_000))
+		_, err := c.Customers.Get(t.Context(), "c1")
 		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
@@ -217,11 +211,9 @@ func TestNoDeadlineCannotHang(t *testing.T) {
 				http.DefaultTransport = never
 				defer func() { http.DefaultTransport = saved }()
 
-				keyID, secret := srv.Credentials()
-				c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL())) // the default HTTP client
-				require.NoError(t, err)
+				c := fakeClient(t, srv) // the default HTTP client
 				start := time.Now()
-				err = tc.call(context.Background(), c)
+				err := tc.call(context.Background(), c)
 				elapsed := time.Since(start)
 				require.ErrorIs(t, err, tc.want)
 				assert.Equal(t, tc.attempts, never.attempts.Load(), "attempts")
@@ -242,12 +234,9 @@ func TestZeroTimeoutHTTPClientKeepsTheAttemptTimeout(t *testing.T) {
 		srv := deadlineServer()
 		defer srv.Close()
 		never := &deadlineNeverAnswers{auth: srv.Transport()}
-		keyID, secret := srv.Credentials()
-		c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()),
-			plp.WithHTTPClient(&http.Client{Transport: never}), plp.WithMaxRetries(0))
-		require.NoError(t, err)
+		c := fakeClient(t, srv, plp.WithHTTPClient(&http.Client{Transport: never}), plp.WithMaxRetries(0))
 		start := time.Now()
-		_, err = c.Customers.Get(context.Background(), "c1")
+		_, err := c.Customers.Get(context.Background(), "c1")
 		require.ErrorIs(t, err, plp.ErrNetwork)
 		assert.Contains(t, err.Error(), "no answer within the attempt timeout")
 		assert.Equal(t, int64(1), never.attempts.Load())
@@ -263,12 +252,9 @@ func TestAttemptTimeoutIsConfigurable(t *testing.T) {
 		srv := deadlineServer()
 		defer srv.Close()
 		never := &deadlineNeverAnswers{auth: srv.Transport()}
-		keyID, secret := srv.Credentials()
-		c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()),
-			plp.WithHTTPClient(&http.Client{Transport: never, Timeout: 5 * time.Second}), plp.WithMaxRetries(1))
-		require.NoError(t, err)
+		c := fakeClient(t, srv, plp.WithHTTPClient(&http.Client{Transport: never, Timeout: 5 * time.Second}), plp.WithMaxRetries(1))
 		start := time.Now()
-		_, err = c.Customers.Get(context.Background(), "c1")
+		_, err := c.Customers.Get(context.Background(), "c1")
 		elapsed := time.Since(start)
 		require.ErrorIs(t, err, plp.ErrNetwork)
 		assert.Equal(t, int64(2), never.attempts.Load())

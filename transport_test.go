@@ -19,12 +19,7 @@ import (
 // default limiter, retries and timeouts.
 func wireClient(t *testing.T, wh *wireHarness, srv *phonelineplustest.Server, opts ...plp.Option) *plp.Client {
 	t.Helper()
-	keyID, secret := srv.Credentials()
-	c, err := plp.New(keyID, secret, append([]plp.Option{
-		plp.WithBaseURL(wh.baseURL(t, srv.URL())), plp.WithHTTPClient(wh.client),
-	}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return fakeClient(t, srv, append([]plp.Option{plp.WithBaseURL(wh.baseURL(t, srv.URL())), plp.WithHTTPClient(wh.client)}, opts...)...)
 }
 
 var transportCustomer = plp.CustomerCreateRequest{
