@@ -21,11 +21,15 @@ type callConfig struct {
 	resp       *Response
 	header     http.Header
 	maxRetries int // < 0: the client's WithMaxRetries
+	// settle and createdAfter are read by the CreateOrFind and Find
+	// helpers (settle.go), not by the request path.
+	settle       time.Duration // < 0: the client's WithSettleWindow
+	createdAfter time.Time
 }
 
 // newCallConfig applies opts over the client's defaults.
 func newCallConfig(opts []CallOption) (callConfig, error) {
-	cc := callConfig{maxRetries: -1}
+	cc := callConfig{maxRetries: -1, settle: -1}
 	for _, o := range opts {
 		if o.apply == nil {
 			continue

@@ -53,6 +53,7 @@ type core struct {
 	userAgent    string
 	maxBody      int64
 	secret       Secret // scrubbed from error bodies
+	settleWindow time.Duration
 }
 
 // New returns a Client for the API key keyID and its secret. Nothing is
@@ -70,6 +71,7 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 		maxRetries:   DefaultMaxRetries,
 		maxRetryWait: DefaultMaxRetryWait,
 		maxBody:      DefaultMaxResponseBytes,
+		settleWindow: DefaultSettleWindow,
 	}
 	for _, o := range opts {
 		if o.apply == nil {
@@ -92,7 +94,7 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 	c := &Client{core: &core{
 		base: cfg.baseURL, limiter: cfg.limiter, maxRetries: cfg.maxRetries,
 		maxRetryWait: cfg.maxRetryWait, logger: cfg.logger, userAgent: ua,
-		maxBody: cfg.maxBody, secret: NewSecret(secret),
+		maxBody: cfg.maxBody, secret: NewSecret(secret), settleWindow: cfg.settleWindow,
 	}}
 	c.core.hc = c.redirectPolicy(cfg.httpClient)
 	src := cfg.tokenSource

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // Customer paths, relative to the base URL. Only POST /customers is
@@ -325,4 +326,125 @@ func (s *CustomersService) UpgradePlan(ctx context.Context, customerID string, r
 		return nil, err
 	}
 	return send[Customer](ctx, s.client, &call{op: "Customers.UpgradePlan", method: http.MethodPut, tmpl: pathCustomerPlan, path: path, body: req, opts: opts})
+}
+
+// CustomerContact names a customer by who it is, for
+// Customers.FindByContact. All three fields are required.
+type CustomerContact struct {
+	CompanyName string
+	FullName    string // the primary contact
+	Postcode    string // of the customer's address, in any spacing or case
+}
+
+func customerID(c *Customer) string { return c.ID }
+
+// find lists the customers and returns the one match accepts.
+func (s *CustomersService) find(ctx context.Context, op string, match func(*Customer) bool, opts []CallOption) (*Customer, error) {
+	return findOne(op, "customer", func() ([]Customer, error) { return s.List(ctx, opts...) }, customerID, match)
+}
+
+// FindByEmail returns the customer whose contact email is address,
+// compared case-insensitively; emails are unique across PhoneLine+. No match is an
+// error matching ErrNotFound, more than one ErrAmbiguous.
+//
+// Cost: one request (Customers.List, scanned here: the API has no known
+// filter).
+func (s *CustomersService) FindByEmail(ctx context.Context, address string, opts ...CallOption) (*Customer, error) {
+	address, err := email("email", address)
+	if err != nil {
+		return nil, err
+	}
+	return s.find(ctx, "Customers.FindByEmail", func(cu *Customer) bool { return sameEmail(cu.Email, address) }, opts)
+}
+
+// FindByNumber returns the customer whose own number (Customer.Number, as
+// a hardware-only customer has) is number, given in any UK form. No match
+// is an error matching ErrNotFound, more than one ErrAmbiguous.
+//
+// Cost: one request (Customers.List, scanned here).
+func (s *CustomersService) FindByNumber(ctx context.Context, number string, opts ...CallOption) (*Customer, error) {
+	number, err := numberE164("number", number)
+	if err != nil {
+		return nil, err
+	}
+	return s.find(ctx, "Customers.FindByNumber", func(cu *Customer) bool { return sameNumber(cu.Number.NumberE164, number) }, opts)
+}
+
+// FindByContact returns the customer with this company name, contact name
+// and address postcode (names compared case-insensitively). It is the
+// weakest lookup: none of the three is unique, so more than one match is
+// an error matching ErrAmbiguous, never a guess; no match matches
+// ErrNotFound. Prefer FindByEmail or FindByNumber when you have either.
+//
+// Cost: one request (Customers.List, scanned here).
+func (s *CustomersService) FindByContact(ctx context.Context, m CustomerContact, opts ...CallOption) (*Customer, error) {
+	var c checker
+	c.check("companyName", &m.CompanyName, requiredText)
+	c.check("fullName", &m.FullName, requiredText)
+	c.check("postcode", &m.Postcode, postcode)
+	if c.err != nil {
+		return nil, c.err
+	}
+	return s.find(ctx, "Customers.FindByContact", func(cu *Customer) bool {
+		return sameText(cu.CompanyName, m.CompanyName) && sameText(cu.FullName, m.FullName) && samePostcode(cu.Address.Postcode, m.Postcode)
+	}, opts)
+}
+
+// findFor looks up the customer req would create by its strongest key:
+// its email, else its number, else its contact.
+func (s *CustomersService) findFor(ctx context.Context, req CustomerCreateRequest, opts []CallOption) (*Customer, error) {
+	switch {
+	case req.Email != "":
+		return s.FindByEmail(ctx, req.Email, opts...)
+	case req.Number.NumberE164 != "":
+		return s.FindByNumber(ctx, req.Number.NumberE164, opts...)
+	}
+	return s.FindByContact(ctx, CustomerContact{CompanyName: req.CompanyName, FullName: req.FullName, Postcode: req.Address.Postcode}, opts...)
+}
+
+// differs names the first field in which c differs from req.
+func (req CustomerCreateRequest) differs(c *Customer) string {
+	return mismatch(
+		field{"plan", string(req.Plan), string(c.Plan), strings.EqualFold},
+		field{"companyName", req.CompanyName, c.CompanyName, sameText},
+		field{"fullName", req.FullName, c.FullName, sameText},
+		field{"email", req.Email, c.Email, sameEmail},
+		field{"number", req.Number.NumberE164, c.Number.NumberE164, sameNumber},
+		field{"address.postcode", req.Address.Postcode, c.Address.Postcode, samePostcode},
+	)
+}
+
+// CreateOrFind creates a customer, settling an unknown outcome itself
+// (see "When the API cannot say whether it worked" in the README):
+//
+//   - Create succeeds: OutcomeCreated.
+//   - Create's outcome is unknown (ErrOutcomeUnknown): the customer is
+//     looked up by its email, else its number, else its company, contact
+//     and postcode, for the settle window (WithSettleWindow,
+//     WithCallSettleWindow; 10 s by default), since a timed-out create can
+//     appear seconds later. Found and agreeing with req: OutcomeFound.
+//     Absent all along: Create is sent once more, and only once.
+//   - That second send answers ErrEmailInUse or ErrNumberInFlight: the
+//     first send may be what holds them, so the customer is looked up and
+//     adopted if it agrees with req (OutcomeAdopted); if not, someone else
+//     holds them and the conflict is returned.
+//
+// A conflict on the first send is returned as it is. A match that differs
+// from req, or several matches, is a *VerificationError
+// (ErrNeedsVerification) for a person to check.
+//
+// Cost: Create's one request, plus one Customers.List per look (at most
+// six in the default window) only when an outcome is unknown. opts apply
+// to every request; WithResponseInto describes the last.
+func (s *CustomersService) CreateOrFind(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Ensured[Customer], error) {
+	norm, window, err := prepare(s.client, opts, nil, req, CustomerCreateRequest.normalize)
+	if err != nil {
+		return nil, err
+	}
+	return ensure(ctx, window, creation[Customer]{
+		op: "Customers.CreateOrFind", what: "customer", id: customerID, differs: norm.differs,
+		create: func() (*Customer, error) { return s.Create(ctx, req, opts...) },
+		find:   func() (*Customer, error) { return s.findFor(ctx, norm, opts) },
+		hint:   "check the partner portal's customers for this company before creating it again",
+	})
 }

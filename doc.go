@@ -83,6 +83,15 @@
 //		// the user may exist: list the customer's users before retrying
 //	}
 //
+// A create whose outcome is unknown need not be settled by hand: every
+// create has a CreateOrFind (Customers.CreateOrFind, Users.CreateOrFind, …)
+// that looks the resource up by its natural key for a settle window
+// (WithSettleWindow) and sends the create again only if it stayed absent;
+// its Ensured result says whether it was created, found or adopted. Orders
+// are never sent again, and devices cannot be looked up: those come back as
+// a *VerificationError (ErrNeedsVerification) saying what a person should
+// check in the portal.
+//
 // Input is checked before anything is sent: a bad field is a
 // *ValidationError (matching ErrValidation) naming it. UK numbers are
 // accepted as +44…, 44… or 0… and sent in the form the API uses; postcodes

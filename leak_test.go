@@ -131,7 +131,8 @@ func leakReachableTypes() map[string]reflect.Type {
 		}
 		seen[t] = true
 		if t.PkgPath() == leakPkgPath && t.Name() != "" {
-			found[t.Name()] = t
+			name, _, _ := strings.Cut(t.Name(), "[") // an instance of a generic type: Ensured[…]
+			found[name] = t
 		}
 		switch t.Kind() {
 		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
@@ -167,7 +168,7 @@ func leakReachableTypes() map[string]reflect.Type {
 		plp.New, plp.NewSecret, plp.Ptr[string],
 		plp.WithBaseURL, plp.WithHTTPClient, plp.WithLimiter, plp.WithRateLimit, plp.WithMaxRetries,
 		plp.WithMaxRetryWait, plp.WithTokenSource, plp.WithLogger, plp.WithUserAgent, plp.WithMaxResponseBytes,
-		(*plp.APIError)(nil), (*plp.ValidationError)(nil),
+		(*plp.APIError)(nil), (*plp.ValidationError)(nil), (*plp.VerificationError)(nil),
 	} {
 		visit(reflect.TypeOf(root))
 	}

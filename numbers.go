@@ -282,3 +282,45 @@ func (s *NumbersService) ListAvailable(ctx context.Context, filter AvailableNumb
 	}
 	return getList[AvailableNumber](ctx, s.client, &call{op: "Numbers.ListAvailable", tmpl: pathAvailableNumbers, path: pathAvailableNumbers, query: filter.query(), opts: opts})
 }
+
+func numberID(n *Number) string { return n.ID }
+
+// FindByNumber returns the customer's number that is number, given in any
+// UK form and compared through the SDK's number parser. No match is an
+// error matching ErrNotFound, more than one ErrAmbiguous.
+//
+// Cost: one request (Numbers.List, scanned here: the API has no known
+// filter).
+func (s *NumbersService) FindByNumber(ctx context.Context, customerID, number string, opts ...CallOption) (*Number, error) {
+	number, err := numberE164("number", number)
+	if err != nil {
+		return nil, err
+	}
+	list := func() ([]Number, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("Numbers.FindByNumber", "number", list, numberID, func(n *Number) bool { return sameNumber(n.NumberE164, number) })
+}
+
+// CreateOrFind adds a number to a customer, settling an unknown outcome
+// itself as Customers.CreateOrFind does, with the number as the key: on
+// ErrOutcomeUnknown the number is looked up among the customer's for the
+// settle window and Create is sent once more only if it stayed absent;
+// ErrNumberInFlight on that second send adopts the number if the customer
+// has it (the first send's order is what holds it). A number another
+// customer holds is not found, so its conflict is returned.
+//
+// Cost: Create's one request, plus one Numbers.List per look when the
+// outcome is unknown. opts apply to every request; WithResponseInto
+// describes the last.
+func (s *NumbersService) CreateOrFind(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Ensured[Number], error) {
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, NumberCreateRequest.normalize)
+	if err != nil {
+		return nil, err
+	}
+	return ensure(ctx, window, creation[Number]{
+		op: "Numbers.CreateOrFind", what: "number", id: numberID,
+		differs: func(*Number) string { return "" }, // the number is the whole request
+		create:  func() (*Number, error) { return s.Create(ctx, customerID, req, opts...) },
+		find:    func() (*Number, error) { return s.FindByNumber(ctx, customerID, norm.NumberE164, opts...) },
+		hint:    "check customer " + customerID + "'s numbers in the partner portal before adding it again",
+	})
+}

@@ -45,6 +45,7 @@ type config struct {
 	userAgent    string
 	maxBody      int64
 	hooks        []Hooks
+	settleWindow time.Duration
 }
 
 // WithBaseURL sets the API base URL (default ProductionURL). It must be

@@ -4,10 +4,13 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // Order paths, relative to the base URL. Only POST
@@ -228,4 +231,109 @@ func (s *OrdersService) Create(ctx context.Context, customerID string, req Order
 // reference differs, call Client.Do).
 func (s *OrdersService) ListAll(ctx context.Context, opts ...CallOption) ([]Order, error) {
 	return getList[Order](ctx, s.client, &call{op: "Orders.ListAll", tmpl: pathOrders, path: pathOrders, opts: opts})
+}
+
+func orderID(o *Order) string { return o.ID }
+
+// orderClockSkew is how much earlier than its send Orders.CreateOrFind
+// lets a matching order have been created, for a server clock behind ours.
+const orderClockSkew = 5 * time.Minute
+
+// matches reports whether o is what an order of these product quantities,
+// to this postcode, created after after, would look like. What the API
+// does not list (the delivery address, the creation time) is not held
+// against it.
+func (o *Order) matches(want map[string]int, postcode string, after time.Time) bool {
+	got := map[string]int{}
+	for _, p := range o.Products {
+		got[p.ID] += p.Quantity
+	}
+	if !maps.Equal(want, got) {
+		return false
+	}
+	var w struct {
+		DeliveryAddress struct {
+			Postcode string `json:"postcode"`
+		} `json:"deliveryAddress"`
+	}
+	if len(o.Raw) > 0 && json.Unmarshal(o.Raw, &w) == nil && w.DeliveryAddress.Postcode != "" &&
+		!samePostcode(w.DeliveryAddress.Postcode, postcode) {
+		return false
+	}
+	if created, ok := parseCreated(o.Created); ok && !after.IsZero() && created.Before(after) {
+		return false
+	}
+	return true
+}
+
+// parseCreated reads a creation time as an API may send it: RFC 3339, or
+// the same without a zone (taken as UTC).
+func parseCreated(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// FindMatching returns the customer's order that req would have placed:
+// the same products in the same quantities, and the same delivery
+// postcode when the API lists it. With WithCreatedAfter, orders the API
+// says were created before that time are skipped. No match is an error
+// matching ErrNotFound; more than one (an identical order placed before)
+// ErrAmbiguous, never a guess.
+//
+// Cost: one request (Orders.List, scanned here: the API has no known
+// filter).
+func (s *OrdersService) FindMatching(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Order, error) {
+	cc, err := newCallConfig(opts)
+	if err == nil {
+		err = checkID("customerID", customerID)
+	}
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]int{}
+	for _, p := range req.Products {
+		want[p.ID] += p.Quantity
+	}
+	list := func() ([]Order, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("Orders.FindMatching", "order", list, orderID, func(o *Order) bool {
+		return o.matches(want, req.DeliveryAddress.Postcode, cc.createdAfter)
+	})
+}
+
+// CreateOrFind places a hardware order, settling an unknown outcome by a
+// lookup but never by sending the order again: a second order ships, and
+// bills, a second set of hardware.
+//
+// On ErrOutcomeUnknown it looks for the order with FindMatching (created
+// at most five minutes before the send by the API's clock, unless opts
+// hold WithCreatedAfter) for the settle window. One match:
+// OutcomeFound. None, or several (an identical order placed just before),
+// is a *VerificationError (ErrNeedsVerification) for a person to check in
+// the portal before ordering again. Any other failure is returned as
+// Create returns it.
+//
+// Cost: Create's one request, plus one Orders.List per look when the
+// outcome is unknown. opts apply to every request; WithResponseInto
+// describes the last.
+func (s *OrdersService) CreateOrFind(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Ensured[Order], error) {
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, OrderCreateRequest.normalize)
+	if err != nil {
+		return nil, err
+	}
+	findOpts := append([]CallOption{WithCreatedAfter(time.Now().Add(-orderClockSkew))}, opts...)
+	return ensure(ctx, window, creation[Order]{
+		op: "Orders.CreateOrFind", what: "order", id: orderID, once: true,
+		differs: func(*Order) string { return "" }, // FindMatching matched it to req
+		create:  func() (*Order, error) { return s.Create(ctx, customerID, req, opts...) },
+		find:    func() (*Order, error) { return s.FindMatching(ctx, customerID, req, findOpts...) },
+		hint: fmt.Sprintf("check customer %s's orders in the partner portal for %d product line(s) delivered to %s before ordering again",
+			customerID, len(norm.Products), norm.DeliveryAddress.Postcode),
+	})
 }

@@ -127,3 +127,45 @@ func (s *PartnerUsersService) Delete(ctx context.Context, userID string, opts ..
 	}
 	return s.client.do(ctx, &call{op: "PartnerUsers.Delete", method: http.MethodDelete, tmpl: pathPartnerUser, path: path, opts: opts})
 }
+
+func partnerUserID(u *PartnerUser) string { return u.ID }
+
+// FindByEmail returns the partner portal user whose email is address,
+// compared case-insensitively; emails are unique across PhoneLine+. No
+// match is an error matching ErrNotFound, more than one ErrAmbiguous.
+//
+// Cost: one request (PartnerUsers.List, scanned here: the API has no known
+// filter).
+func (s *PartnerUsersService) FindByEmail(ctx context.Context, address string, opts ...CallOption) (*PartnerUser, error) {
+	address, err := email("email", address)
+	if err != nil {
+		return nil, err
+	}
+	list := func() ([]PartnerUser, error) { return s.List(ctx, opts...) }
+	return findOne("PartnerUsers.FindByEmail", "partner user", list, partnerUserID, func(u *PartnerUser) bool { return sameEmail(u.Email, address) })
+}
+
+// CreateOrFind adds a partner portal user, settling an unknown outcome
+// itself as Customers.CreateOrFind does, with the email as the key: on
+// ErrOutcomeUnknown the user is looked up for the settle window and Create
+// is sent once more only if it stayed absent; ErrEmailInUse on that second
+// send adopts the user if its name agrees with req.
+//
+// Cost: Create's one request, plus one PartnerUsers.List per look when the
+// outcome is unknown. opts apply to every request; WithResponseInto
+// describes the last.
+func (s *PartnerUsersService) CreateOrFind(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*Ensured[PartnerUser], error) {
+	norm, window, err := prepare(s.client, opts, nil, req, PartnerUserCreateRequest.normalize)
+	if err != nil {
+		return nil, err
+	}
+	return ensure(ctx, window, creation[PartnerUser]{
+		op: "PartnerUsers.CreateOrFind", what: "partner user", id: partnerUserID,
+		differs: func(u *PartnerUser) string {
+			return mismatch(field{"email", norm.Email, u.Email, sameEmail}, field{"fullName", norm.FullName, u.FullName, sameText})
+		},
+		create: func() (*PartnerUser, error) { return s.Create(ctx, req, opts...) },
+		find:   func() (*PartnerUser, error) { return s.FindByEmail(ctx, norm.Email, opts...) },
+		hint:   "check the partner portal's users before adding it again",
+	})
+}

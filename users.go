@@ -227,3 +227,53 @@ func (s *UsersService) ResetPassword(ctx context.Context, customerID, userID str
 	}
 	return s.client.do(ctx, &call{op: "Users.ResetPassword", method: http.MethodPost, tmpl: pathUserPasswordReset, path: path, opts: opts})
 }
+
+func userID(u *User) string { return u.ID }
+
+// FindByEmail returns the customer's user whose email is address, compared
+// case-insensitively; emails are unique across PhoneLine+. No match is an
+// error matching ErrNotFound, more than one ErrAmbiguous.
+//
+// Cost: one request (Users.List, scanned here: the API has no known
+// filter).
+func (s *UsersService) FindByEmail(ctx context.Context, customerID, address string, opts ...CallOption) (*User, error) {
+	address, err := email("email", address)
+	if err != nil {
+		return nil, err
+	}
+	list := func() ([]User, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("Users.FindByEmail", "user", list, userID, func(u *User) bool { return sameEmail(u.Email, address) })
+}
+
+// differs names the first field in which u differs from req.
+func (req UserCreateRequest) differs(u *User) string {
+	return mismatch(
+		field{"email", req.Email, u.Email, sameEmail},
+		field{"fullName", req.FullName, u.FullName, sameText},
+		field{"type", string(req.Type), string(u.Type), strings.EqualFold},
+	)
+}
+
+// CreateOrFind adds a user to a customer, settling an unknown outcome
+// itself as Customers.CreateOrFind does, with the user's email as the key:
+// on ErrOutcomeUnknown the user is looked up for the settle window and
+// Create is sent once more only if it stayed absent; ErrEmailInUse on that
+// second send adopts the user if it agrees with req. A create response
+// without the user's ID (the API has been seen to send one) is completed
+// by the lookup, so Resource.ID is always set.
+//
+// Cost: Create's one request, plus one Users.List per look when the
+// outcome is unknown or the response has no ID. opts apply to every
+// request; WithResponseInto describes the last.
+func (s *UsersService) CreateOrFind(ctx context.Context, customerID string, req UserCreateRequest, opts ...CallOption) (*Ensured[User], error) {
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, UserCreateRequest.normalize)
+	if err != nil {
+		return nil, err
+	}
+	return ensure(ctx, window, creation[User]{
+		op: "Users.CreateOrFind", what: "user", id: userID, differs: norm.differs,
+		create: func() (*User, error) { return s.Create(ctx, customerID, req, opts...) },
+		find:   func() (*User, error) { return s.FindByEmail(ctx, customerID, norm.Email, opts...) },
+		hint:   "check customer " + customerID + "'s users in the partner portal before adding it again",
+	})
+}

@@ -24,12 +24,38 @@ func (s *Server) NewKey() (keyID, secret string) {
 	return keyID, secret
 }
 
-// RevokeKey deletes an API key, as deleting it in the partner portal does:
-// POST /auth with it fails, and tokens already issued for it get 401.
-func (s *Server) RevokeKey(keyID string) {
+// AddKey registers an API key at run time, as WithCredentials does at the
+// start. Adding a key ID again changes its secret.
+func (s *Server) AddKey(keyID, secret string) error {
+	if keyID == "" || secret == "" {
+		return errors.New("phonelineplustest: AddKey: the key ID and the secret must not be empty")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.keys[keyID] = secret
+	return nil
+}
+
+// RevokeKey deletes an API key, as deleting it in the partner portal does:
+// POST /auth with it fails, and tokens already issued for it get 401. It
+// reports whether there was such a key.
+func (s *Server) RevokeKey(keyID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.keys[keyID]
 	delete(s.keys, keyID)
+	return ok
+}
+
+// secrets returns every key's secret, for masking.
+func (s *Server) secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.keys))
+	for _, sec := range s.keys {
+		out = append(out, sec)
+	}
+	return out
 }
 
 // authRequest is the body of POST /auth.

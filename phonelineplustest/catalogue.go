@@ -1,6 +1,7 @@
 package phonelineplustest
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"slices"
@@ -41,13 +42,26 @@ func defaultPool() []AvailableNumber {
 	return out
 }
 
+// defaultProducts is the default catalogue. Its IDs are the same in every
+// server, so a saved state or a test's constant stays valid.
 func defaultProducts() []Product {
-	return []Product{
+	ps := []Product{
 		{SKU: "T46S", Name: "Yealink T46S", Make: "Yealink", Category: "Desk Phone", UnitCost: "89.00"},
 		{SKU: "W73P", Name: "Yealink W73P", Make: "Yealink", Category: "DECT Phone", UnitCost: "79.00"},
 		{SKU: "W56H", Name: "Yealink W56H", Make: "Yealink", Category: "DECT Handset", UnitCost: "49.00"},
 		{SKU: "SPA112", Name: "Cisco SPA112", Make: "Cisco", Category: "Analogue Telephone Adapter", UnitCost: "39.00"},
 	}
+	for i := range ps {
+		ps[i].ID = hashUUID("product/" + ps[i].SKU)
+	}
+	return ps
+}
+
+// hashUUID returns a version 4 shaped UUID derived from s.
+func hashUUID(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	sum[6], sum[8] = sum[6]&0x0f|0x40, sum[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
 }
 
 var defaultSettings = PartnerSettings{
@@ -104,18 +118,12 @@ func (st *state) addToPool(n AvailableNumber) error {
 }
 
 // available returns up to availablePage numbers of a kind that no
-// customer owns, starting at a random place in the pool (so concurrent
-// callers tend to get different numbers) and wrapping around. Numbers
+// customer owns, lowest first: the same numbers on every call until one
+// is taken, so a test can look at a number and then hold it. Numbers
 // held by an order in flight are listed, as the real API lists them.
 func (st *state) available(typ, areaCode string) []AvailableNumber {
-	all := st.poolKeys[poolKey(typ, areaCode)]
 	out := []AvailableNumber{}
-	if len(all) == 0 {
-		return out
-	}
-	start := st.rng.IntN(len(all))
-	for i := range all {
-		e164 := all[(start+i)%len(all)]
+	for _, e164 := range st.poolKeys[poolKey(typ, areaCode)] {
 		if _, taken := st.byE164[e164]; taken {
 			continue
 		}
@@ -124,6 +132,31 @@ func (st *state) available(typ, areaCode string) []AvailableNumber {
 		}
 	}
 	return out
+}
+
+// areaCode reads an area code in the forms people send it: "44161",
+// "0161", "161", "+44 161". It returns the E.164 form the area codes
+// list, or a 400 naming the known ones.
+func (st *state) areaCode(raw string) (string, error) {
+	d := strings.NewReplacer(" ", "", "+", "", "(", "", ")", "").Replace(strings.TrimSpace(raw))
+	switch {
+	case strings.HasPrefix(d, "0044"):
+		d = "44" + d[4:]
+	case strings.HasPrefix(d, "0"):
+		d = "44" + d[1:]
+	case !strings.HasPrefix(d, "44"):
+		d = "44" + d
+	}
+	if _, ok := st.areas[d]; ok && allDigits(d) {
+		return d, nil
+	}
+	known := make([]string, 0, len(st.areas))
+	for code := range st.areas {
+		known = append(known, code)
+	}
+	slices.Sort(known)
+	return "", badRequest("areaCode %q is not a known area code; GET /numbers/area-codes lists them: %s (0161, 161 and 44161 are all Manchester)",
+		raw, strings.Join(known, ", "))
 }
 
 // listAreaCodes serves GET /numbers/area-codes.
@@ -145,6 +178,10 @@ func (s *Server) listAvailable(c *call) (int, any, error) {
 	case NumberGeographic:
 		if area == "" {
 			return 0, nil, badRequest("areaCode is required for numberType %s", NumberGeographic)
+		}
+		var err error
+		if area, err = s.st.areaCode(area); err != nil {
+			return 0, nil, err
 		}
 	case NumberNonGeographic:
 		area = ""

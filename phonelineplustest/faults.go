@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,9 +37,26 @@ const (
 	// FaultRedirect sends Status (default 307 Temporary Redirect) with a
 	// Location header of Location, without acting.
 	FaultRedirect
+	// FaultTimeoutCommitLater sends 500 "Timeout" at once without acting,
+	// and acts CommitAfter later (on a timer, so virtually inside a
+	// testing/synctest bubble): the create a gateway timeout hides shows
+	// up only after a while, so a lookup made at once finds nothing. A
+	// commit still pending when the server is reset or closed never
+	// happens.
+	FaultTimeoutCommitLater
+	// FaultOmitID acts and sends the normal status, with the ID fields
+	// ("ID", "id", "customerID", "userID", "orderID") left out of a JSON
+	// object body: a create that succeeds without saying what it made, as
+	// a real client has seen for user creates.
+	FaultOmitID
 )
 
-var faultActionNames = [...]string{"delay", "respond", "timeout-after", "drop-before", "drop-after", "truncate", "redirect"}
+var faultActionNames = [...]string{"delay", "respond", "timeout-after", "drop-before", "drop-after", "truncate", "redirect",
+	"timeout-commit-later", "omit-id"}
+
+// MaxFaultWait bounds every wait a fault or WithLatency asks for
+// (Latency, MaxLatency, CommitAfter): a longer one is a mistake.
+const MaxFaultWait = 24 * time.Hour
 
 // String returns the action's name, such as "timeout-after".
 func (a FaultAction) String() string {
@@ -65,6 +84,9 @@ type Fault struct {
 	// testing/synctest bubble), whatever the action. If the client gives
 	// up meanwhile, the request is abandoned without acting.
 	Latency time.Duration
+	// MaxLatency, when above Latency, makes the wait a uniform draw
+	// between the two from the server's seeded random source.
+	MaxLatency time.Duration
 	// Status, Body and Header are the response of FaultRespond; Status is
 	// also the redirect status of FaultRedirect.
 	Status int
@@ -72,6 +94,9 @@ type Fault struct {
 	Header http.Header
 	// Location is where FaultRedirect sends the client.
 	Location string
+	// CommitAfter is how long after its answer FaultTimeoutCommitLater
+	// acts.
+	CommitAfter time.Duration
 	// Times is how many times the fault fires before it is spent; 0 means
 	// every time (Times 1 is "once").
 	Times int
@@ -88,16 +113,28 @@ func (f Fault) clone() Fault {
 
 func (f Fault) validate() error {
 	switch {
-	case f.Action < FaultDelay || f.Action > FaultRedirect:
-		return fmt.Errorf("phonelineplustest: fault has an unknown action %v", f.Action)
+	case f.Action < FaultDelay || int(f.Action) >= len(faultActionNames):
+		return fmt.Errorf("fault has an unknown action %v; want one of %s", f.Action, strings.Join(faultActionNames[:], ", "))
+	case f.Latency < 0 || f.MaxLatency < 0 || f.CommitAfter < 0 || f.Times < 0 || f.Probability < 0:
+		return errors.New("fault latency, maxLatency, commitAfter, times and probability must not be negative")
+	case f.Latency > MaxFaultWait || f.MaxLatency > MaxFaultWait || f.CommitAfter > MaxFaultWait:
+		return fmt.Errorf("fault latency, maxLatency and commitAfter must be at most %v", MaxFaultWait)
+	case f.MaxLatency != 0 && f.MaxLatency < f.Latency:
+		return fmt.Errorf("fault maxLatency %v is below its latency %v", f.MaxLatency, f.Latency)
+	case f.Probability > 1:
+		return fmt.Errorf("fault probability %v is above 1", f.Probability)
 	case f.Action == FaultDelay && f.Latency <= 0:
-		return errors.New("phonelineplustest: a FaultDelay fault needs a Latency")
+		return errors.New("a delay fault needs a latency")
 	case f.Action == FaultRedirect && f.Location == "":
-		return errors.New("phonelineplustest: a FaultRedirect fault needs a Location")
-	case f.Latency < 0 || f.Times < 0 || f.Probability < 0:
-		return errors.New("phonelineplustest: fault Latency, Times and Probability must not be negative")
+		return errors.New("a redirect fault needs a location")
+	case f.Action == FaultTimeoutCommitLater && f.CommitAfter <= 0:
+		return errors.New("a timeout-commit-later fault needs a commitAfter")
+	case f.Action != FaultTimeoutCommitLater && f.CommitAfter != 0:
+		return fmt.Errorf("commitAfter is for timeout-commit-later faults, not %v", f.Action)
 	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
-		return fmt.Errorf("phonelineplustest: fault status %d is not an HTTP status", f.Status)
+		return fmt.Errorf("fault status %d is not an HTTP status", f.Status)
+	case f.Path != "" && f.Path[0] != '/':
+		return fmt.Errorf("fault path %q must start with /, relative to %s", f.Path, BasePath)
 	}
 	return nil
 }
@@ -134,20 +171,65 @@ func (f Fault) reply() reply {
 
 // faultEntry is an injected fault and how often it has fired.
 type faultEntry struct {
+	id    string
 	f     Fault
 	fired int
 }
 
-// InjectFault adds a fault at run time, after those already added. It
-// panics if the fault is invalid (an unknown action, a FaultDelay without
-// Latency, a FaultRedirect without Location, negative numbers).
-func (s *Server) InjectFault(f Fault) {
-	if err := f.validate(); err != nil {
+// InjectedFault is a fault the server holds, as Faults lists it.
+type InjectedFault struct {
+	ID    string `json:"id"`    // "f1", "f2", ... in the order they were added
+	Fault Fault  `json:"fault"` // a copy
+	Fired int    `json:"fired"` // how many requests it has applied to
+	Spent bool   `json:"spent"` // it has fired Times times and fires no more
+}
+
+// InjectFault adds a fault at run time, after those already added, and
+// returns its ID (for RemoveFault). It panics if the fault is invalid (an
+// unknown action, a FaultDelay without Latency, a FaultRedirect without
+// Location, negative numbers; see AddFault).
+func (s *Server) InjectFault(f Fault) string {
+	id, err := s.AddFault(f)
+	if err != nil {
 		panic(err.Error())
+	}
+	return id
+}
+
+// AddFault is InjectFault with an error instead of a panic for a fault
+// that is invalid. The control API's POST /_fake/faults calls it.
+func (s *Server) AddFault(f Fault) (string, error) {
+	if err := f.validate(); err != nil {
+		return "", fmt.Errorf("phonelineplustest: %w", err)
 	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	s.faults = append(s.faults, &faultEntry{f: f.clone()})
+	s.faultSeq++
+	e := &faultEntry{id: "f" + strconv.Itoa(s.faultSeq), f: f.clone()}
+	s.faults = append(s.faults, e)
+	return e.id, nil
+}
+
+// Faults lists the faults the server holds, spent ones included, in the
+// order they match.
+func (s *Server) Faults() []InjectedFault {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	out := make([]InjectedFault, 0, len(s.faults))
+	for _, e := range s.faults {
+		out = append(out, InjectedFault{ID: e.id, Fault: e.f.clone(), Fired: e.fired, Spent: e.f.Times > 0 && e.fired >= e.f.Times})
+	}
+	return out
+}
+
+// RemoveFault removes one fault by the ID AddFault returned, and reports
+// whether there was one.
+func (s *Server) RemoveFault(id string) bool {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	n := len(s.faults)
+	s.faults = slices.DeleteFunc(s.faults, func(e *faultEntry) bool { return e.id == id })
+	return len(s.faults) < n
 }
 
 // ClearFaults removes every fault, spent or not.
@@ -157,10 +239,13 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// pickFault returns a copy of the fault that fires for a request, or nil.
-func (s *Server) pickFault(method, path string) *Fault {
+// pickFault returns a copy of the fault that fires for a request, or nil,
+// and how long the request waits first: the server's latency (see
+// WithLatency) plus the fault's.
+func (s *Server) pickFault(method, path string) (*Fault, time.Duration) {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
+	wait := s.draw(s.latency[0], s.latency[1])
 	var segs []string
 	for _, e := range s.faults {
 		f := &e.f
@@ -180,7 +265,32 @@ func (s *Server) pickFault(method, path string) *Fault {
 		}
 		e.fired++
 		out := f.clone()
-		return &out
+		return &out, wait + s.draw(f.Latency, f.MaxLatency)
 	}
-	return nil
+	return nil, wait
+}
+
+// draw returns lo, or a uniform draw in [lo, hi] when hi is above lo.
+func (s *Server) draw(lo, hi time.Duration) time.Duration {
+	if hi <= lo {
+		return lo
+	}
+	return lo + time.Duration(s.rng.Int64N(int64(hi-lo)+1))
+}
+
+// omitIDs leaves the ID fields out of a JSON object reply (FaultOmitID).
+func omitIDs(rep reply) reply {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(rep.body, &m) != nil || m == nil {
+		return rep
+	}
+	for _, k := range []string{"ID", "id", "customerID", "userID", "orderID"} {
+		delete(m, k)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return rep
+	}
+	rep.body = b
+	return rep
 }

@@ -1,11 +1,5 @@
 package phonelineplustest
 
-import (
-	"cmp"
-	"fmt"
-	"slices"
-)
-
 // Snapshot is a copy of everything the fake holds, for tests to check.
 // Slices are in creation order; changing them changes nothing in the
 // server.
@@ -22,9 +16,14 @@ type Snapshot struct {
 	Permissions    Permissions
 	Stats          Stats
 	HeldNumbers    []string // numbers held by an order in flight elsewhere, sorted
+	// Pool is every number of the available pool, taken or not, by area
+	// code then number; AvailableNumbers counts the free ones.
+	Pool []AvailableNumber
 }
 
-// Snapshot returns a consistent copy of the whole state.
+// Snapshot returns a consistent copy of the whole state. Its JSON form
+// (see Snapshot.MarshalJSON) is what GET /_fake/state answers and the
+// -state file of cmd/phonelineplus-fake holds; LoadSnapshot reads it back.
 func (s *Server) Snapshot() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -43,10 +42,8 @@ func (s *Server) Snapshot() Snapshot {
 		Stats:          st.stats(),
 		HeldNumbers:    []string{},
 	}
-	for n := range st.held {
-		snap.HeldNumbers = append(snap.HeldNumbers, n)
-	}
-	slices.Sort(snap.HeldNumbers)
+	snap.HeldNumbers = sortedKeys(st.held)
+	snap.Pool = st.poolList()
 	return snap
 }
 
@@ -130,64 +127,4 @@ func (s *Server) AvailableNumbers(areaCode string) int {
 		}
 	}
 	return n
-}
-
-// ---- seeding (the With* options).
-
-func (st *state) seedCustomer(c Customer) error {
-	if _, err := st.addCustomer(c); err != nil {
-		return fmt.Errorf("WithCustomer %q: %v", c.CompanyName, err)
-	}
-	return nil
-}
-
-func (st *state) seedUser(customerID string, u User) error {
-	cust, ok := st.customers.get(customerID)
-	if !ok {
-		return fmt.Errorf("WithUser: %v", errUnknown("customer", customerID))
-	}
-	u.ID = cmp.Or(u.ID, newUUID())
-	if _, dup := st.users.get(u.ID); dup {
-		return fmt.Errorf("WithUser: user %s already exists", u.ID)
-	}
-	u.CustomerID = customerID
-	u.FullName = cmp.Or(u.FullName, u.Name)
-	u.Name = u.FullName
-	u.Type = cmp.Or(u.Type, "standard")
-	u.Status = cmp.Or(u.Status, "pending_activation")
-	if err := st.checkEmail(u.Email, userOwner(&u, cust)); err != nil {
-		return fmt.Errorf("WithUser: %v", err)
-	}
-	st.users.put(u.ID, &u)
-	st.setEmail("", u.Email, userOwner(&u, cust))
-	return nil
-}
-
-func (st *state) seedNumber(customerID string, n Number) error {
-	if _, ok := st.customers.get(customerID); !ok {
-		return fmt.Errorf("WithNumber: %v", errUnknown("customer", customerID))
-	}
-	if err := st.checkNumberFree("numberE164", n.NumberE164); err != nil {
-		return fmt.Errorf("WithNumber: %v", err)
-	}
-	if u := n.AllocatedTo.UserID; u != "" {
-		if _, err := st.user(customerID, u); err != nil {
-			return fmt.Errorf("WithNumber %s: %v", n.NumberE164, err)
-		}
-	}
-	got := st.takeNumber(customerID, n.NumberE164, n.AllocatedTo.UserID)
-	if n.ID != "" {
-		st.numbers.del(got.ID)
-		got.ID = n.ID
-		st.numbers.put(got.ID, got)
-		st.byE164[got.NumberE164] = got.ID
-	}
-	return nil
-}
-
-func (st *state) seedPartnerUser(u PartnerUser) error {
-	if _, err := st.addPartnerUser(u); err != nil {
-		return fmt.Errorf("WithPartnerUser: %v", err)
-	}
-	return nil
 }

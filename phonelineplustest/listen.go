@@ -54,18 +54,48 @@ func (s *Server) listen(cfg config) error {
 			return err
 		}
 	}
-	s.url = "http://" + ln.Addr().String() + BasePath
+	scheme := "http"
 	s.hs = &http.Server{
 		Handler:           http.HandlerFunc(s.serveListener),
 		ReadHeaderTimeout: 30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
+	if cfg.tls {
+		tc, err := s.newTLS(ln.Addr())
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		s.hs.TLSConfig, scheme = tc, "https"
+	}
+	s.url = scheme + "://" + dialable(ln.Addr()) + BasePath
 	s.served = goOutsideBubble(func() {
-		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		var err error
+		if cfg.tls {
+			err = s.hs.ServeTLS(ln, "", "")
+		} else {
+			err = s.hs.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			_ = ln.Close()
 		}
 	})
 	return nil
+}
+
+// dialable returns the host:port a client on this machine dials for a
+// listener's address: 127.0.0.1 for one listening on every address
+// ("0.0.0.0", "::"), which is also a URL the SDK accepts over plain HTTP.
+func dialable(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // serveListener serves a request that came through the listener, counting
@@ -93,6 +123,7 @@ func (s *Server) Close() {
 		s.connMu.Lock()
 		s.connClosed = true
 		s.connMu.Unlock()
+		s.log.closeSubscribers() // ends the request log's streams
 		_ = s.hs.Close()
 		<-goOutsideBubble(func() {
 			<-s.served

@@ -1,10 +1,12 @@
 package phonelineplustest
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -23,10 +25,12 @@ type config struct {
 	logger         *slog.Logger
 	listener       net.Listener
 	addr           string
-	defaultPool    bool
-	products       []Product
 	faults         []Fault
-	seeders        []func(*Server) error
+	latency        [2]time.Duration
+	tls            bool
+	logSize        int
+	logBytes       int64
+	seeders        []func(*state) error
 }
 
 func defaultConfig() config {
@@ -36,7 +40,8 @@ func defaultConfig() config {
 		inFlightStatus: http.StatusConflict,
 		seed:           1,
 		addr:           "127.0.0.1:0",
-		defaultPool:    true,
+		logSize:        DefaultRequestLogSize,
+		logBytes:       DefaultRequestLogBytes,
 	}
 }
 
@@ -44,9 +49,7 @@ func defaultConfig() config {
 // (default one hour). The "expires" it returns is in whole seconds.
 func WithTokenLifetime(d time.Duration) Option {
 	return func(c *config) {
-		if d < time.Second {
-			panic(fmt.Sprintf("phonelineplustest: WithTokenLifetime(%v): the lifetime must be at least a second", d))
-		}
+		mustOption("WithTokenLifetime", checkTokenLifetime(d))
 		c.tokenLifetime = d
 	}
 }
@@ -56,9 +59,7 @@ func WithTokenLifetime(d time.Duration) Option {
 // limit. POST /auth counts, attributed to the keyID in its body.
 func WithRateLimit(perMinute int) Option {
 	return func(c *config) {
-		if perMinute < 0 {
-			panic(fmt.Sprintf("phonelineplustest: WithRateLimit(%d): the limit must not be negative", perMinute))
-		}
+		mustOption("WithRateLimit", checkRateLimit(perMinute))
 		c.rateLimit = perMinute
 	}
 }
@@ -80,20 +81,18 @@ func WithCredentials(keyID, secret string) Option {
 // the real API has been seen to send both.
 func WithInFlightStatus(status int) Option {
 	return func(c *config) {
-		if status != http.StatusConflict && status != http.StatusBadRequest {
-			panic(fmt.Sprintf("phonelineplustest: WithInFlightStatus(%d): want 400 or 409", status))
-		}
+		mustOption("WithInFlightStatus", checkInFlightStatus(status))
 		c.inFlightStatus = status
 	}
 }
 
 // WithRandSeed seeds the fake's random decisions: fault probabilities and
-// where in the pool GET /numbers/available starts. The default seed is 1,
-// so runs repeat. IDs and secrets are always random.
+// latency ranges. The default seed is 1, so runs repeat. IDs and secrets
+// are always random.
 func WithRandSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
 
-// WithLogger logs one line per request (method, path, status, duration),
-// never a header or a body. The default is no logging.
+// WithLogger logs one line per request (request ID, method, path,
+// status, duration), never a header or a body. The default is no logging.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithAddr makes the server listen on addr, such as "127.0.0.1:8080",
@@ -106,44 +105,39 @@ func WithListener(l net.Listener) Option { return func(c *config) { c.listener =
 // WithFault injects a fault from the start; see Server.InjectFault.
 func WithFault(f Fault) Option {
 	return func(c *config) {
-		if err := f.validate(); err != nil {
-			panic(err.Error())
-		}
-		c.faults = append(c.faults, f)
+		mustOption("WithFault", f.validate())
+		c.faults = append(c.faults, f.clone())
 	}
 }
 
-// WithProducts replaces the default product catalogue. A product without
-// an ID gets a random one.
+// WithProducts replaces the product catalogue. A product without an ID
+// gets a random one.
 func WithProducts(products ...Product) Option {
-	return func(c *config) { c.products = append([]Product{}, products...) }
+	products = slices.Clone(products)
+	return seed(func(st *state) error { st.setProducts(products); return nil })
 }
 
-// WithoutNumberPool starts with no available numbers (the area codes stay
-// listed); add some with WithAvailableNumbers.
-func WithoutNumberPool() Option { return func(c *config) { c.defaultPool = false } }
+// WithoutNumberPool empties the pool of available numbers as it stands
+// (the area codes stay listed); give WithAvailableNumbers after it to add
+// some.
+func WithoutNumberPool() Option {
+	return seed(func(st *state) error { st.clearPool(); return nil })
+}
 
 // WithAvailableNumbers adds numbers to the pool GET /numbers/available
 // searches. Type defaults from the number (443... is non-geographic); a
 // geographic number's AreaCode defaults to the longest known area code it
 // starts with.
 func WithAvailableNumbers(numbers ...AvailableNumber) Option {
-	return seed(func(s *Server) error {
-		for _, n := range numbers {
-			if err := s.st.addToPool(n); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return seed(func(st *state) error { return st.seedPool(numbers) })
 }
 
 // WithInFlightNumbers marks numbers as held by another order in flight:
 // they stay listed as available (as the real API does), but taking one
 // gets the "existing in-flight order" answer. See Server.HoldNumbers.
 func WithInFlightNumbers(numbers ...string) Option {
-	return seed(func(s *Server) error {
-		s.st.hold(numbers, true)
+	return seed(func(st *state) error {
+		st.hold(numbers, true)
 		return nil
 	})
 }
@@ -155,28 +149,65 @@ func WithInFlightNumbers(numbers ...string) Option {
 // allocated to that user; hardware-only plans get a Destination when none
 // is given. Plan rules are not checked; email uniqueness is.
 func WithCustomer(c Customer) Option {
-	return seed(func(s *Server) error { return s.st.seedCustomer(c) })
+	return seed(func(st *state) error { _, err := st.seedCustomer(c); return err })
 }
 
 // WithUser adds a user to a customer added earlier. Empty ID, Type
 // ("standard") and Status ("pending_activation") get defaults.
 func WithUser(customerID string, u User) Option {
-	return seed(func(s *Server) error { return s.st.seedUser(customerID, u) })
+	return seed(func(st *state) error { _, err := st.seedUser(customerID, u); return err })
 }
 
 // WithNumber adds a number to a customer added earlier, taking it from the
 // pool. An empty ID gets a random one; AllocatedTo must name a user of
 // that customer.
 func WithNumber(customerID string, n Number) Option {
-	return seed(func(s *Server) error { return s.st.seedNumber(customerID, n) })
+	return seed(func(st *state) error { _, err := st.seedNumber(customerID, n); return err })
 }
 
 // WithPartnerUser adds a partner (portal) user. An empty ID gets a random
 // one.
 func WithPartnerUser(u PartnerUser) Option {
-	return seed(func(s *Server) error { return s.st.seedPartnerUser(u) })
+	return seed(func(st *state) error { _, err := st.seedPartnerUser(u); return err })
 }
 
-func seed(f func(*Server) error) Option {
+// WithOrder adds an order to a customer added earlier, as if it had been
+// placed through the API. Empty OrderID, OrderNumber, Status ("placed")
+// and Created get defaults; each product's catalogue details are filled in
+// from its ID or SKU.
+func WithOrder(customerID string, o Order) Option {
+	return seed(func(st *state) error { _, err := st.seedOrder(customerID, o); return err })
+}
+
+// WithLatency makes every API request wait between min and max (a uniform
+// draw from the seeded random source; max 0 means exactly min) before
+// anything else happens to it, as a real network and gateway would. Like
+// fault latency, it runs on timers, so virtually in a testing/synctest
+// bubble. The default is none.
+func WithLatency(min, max time.Duration) Option {
+	return func(c *config) {
+		mustOption("WithLatency", checkLatency(min, max))
+		c.latency = [2]time.Duration{min, max}
+	}
+}
+
+// WithRequestLogLimits bounds the request log (see Requests): at most
+// entries requests and about bytes of their headers and bodies; the
+// oldest go first. Zero keeps a default (DefaultRequestLogSize,
+// DefaultRequestLogBytes).
+func WithRequestLogLimits(entries int, bytes int64) Option {
+	return func(c *config) {
+		mustOption("WithRequestLogLimits", checkLogLimits(entries, bytes))
+		c.logSize, c.logBytes = cmp.Or(entries, DefaultRequestLogSize), cmp.Or(bytes, DefaultRequestLogBytes)
+	}
+}
+
+func mustOption(name string, err error) {
+	if err != nil {
+		panic(fmt.Sprintf("phonelineplustest: %s: %v", name, err))
+	}
+}
+
+func seed(f func(*state) error) Option {
 	return func(c *config) { c.seeders = append(c.seeders, f) }
 }

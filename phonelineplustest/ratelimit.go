@@ -8,10 +8,10 @@ import (
 // limiter is a strict rolling-window limit per API key: at most n accepted
 // requests in any window. Rejected requests do not count.
 type limiter struct {
-	n      int
 	window time.Duration
 
 	mu       sync.Mutex
+	n        int
 	accepted map[string][]time.Time // per key, oldest first, all within the window
 }
 
@@ -22,11 +22,11 @@ func newLimiter(n int, window time.Duration) *limiter {
 // allow reports whether key may make a request at now, and records it if
 // so. If not, wait is how long until the oldest request leaves the window.
 func (l *limiter) allow(key string, now time.Time) (ok bool, wait time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.n == 0 {
 		return true, 0
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	ts := l.accepted[key]
 	i := 0
 	for i < len(ts) && now.Sub(ts[i]) >= l.window {
@@ -39,4 +39,44 @@ func (l *limiter) allow(key string, now time.Time) (ok bool, wait time.Duration)
 	}
 	l.accepted[key] = append(ts, now)
 	return true, 0
+}
+
+func (l *limiter) limit() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.n
+}
+
+func (l *limiter) setLimit(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n = n
+}
+
+// reset sets the limit and forgets every request made so far.
+func (l *limiter) reset(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.n = n
+	clear(l.accepted)
+}
+
+// spent returns, per key, how many requests count against the limit at
+// now.
+func (l *limiter) spent(now time.Time) map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]int{}
+	for k, ts := range l.accepted {
+		n := 0
+		for _, t := range ts {
+			if now.Sub(t) < l.window {
+				n++
+			}
+		}
+		if n > 0 {
+			out[k] = n
+		}
+	}
+	return out
 }

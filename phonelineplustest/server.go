@@ -1,13 +1,14 @@
 package phonelineplustest
 
 import (
+	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,48 +23,44 @@ const BasePath = "/partner/v1"
 // maxBody caps request bodies; a larger one is a malformed request.
 const maxBody = 1 << 20
 
+// ControlPath is the prefix of the fake's own control API and dashboard
+// (see ServeControl), outside BasePath: the real API cannot have it.
+const ControlPath = "/_fake/"
+
 // Server is a stateful fake of the PhoneLine+ Partner API. It listens on a
 // loopback port, and serves the same API in memory through Transport. All
 // its methods are safe for concurrent use.
 type Server struct {
-	url      string
-	hs       *http.Server
-	served   <-chan struct{}
-	limiter  *limiter
-	signKey  []byte
+	url     string
+	hs      *http.Server
+	served  <-chan struct{}
+	limiter *limiter
+	signKey []byte
+	logger  *slog.Logger
+	closed  atomic.Bool
+	once    sync.Once
+	cfg     config // as NewServer was given it, for Reset
+	log     *requestLog
+	caPEM   []byte            // WithTLS: the authority to trust
+	caCert  *x509.Certificate // and its certificate
+
+	mu       sync.Mutex // guards st, keys, primary, lifetime, gen and pending
+	st       *state
+	keys     map[string]string
+	primary  [2]string
 	lifetime time.Duration
-	logger   *slog.Logger
-	closed   atomic.Bool
-	once     sync.Once
+	gen      int                      // counts resets, so a commit scheduled before one is dropped
+	pending  map[*time.Timer]struct{} // commits of FaultTimeoutCommitLater still to come
 
-	mu      sync.Mutex // guards st, keys and primary
-	st      *state
-	keys    map[string]string
-	primary [2]string
-
-	faultMu sync.Mutex // guards faults and rng
-	faults  []*faultEntry
-	rng     *rand.Rand
-
-	reqMu sync.Mutex
-	reqs  []Request
+	faultMu  sync.Mutex // guards faults, faultSeq, latency and rng
+	faults   []*faultEntry
+	faultSeq int
+	latency  [2]time.Duration // every API request waits between these
+	rng      *rand.Rand
 
 	connMu     sync.Mutex // guards connClosed and Add on active
 	connClosed bool
 	active     sync.WaitGroup // requests being served through the listener
-}
-
-// Request is one request the fake received, as Requests reports it.
-type Request struct {
-	Method string
-	Path   string // relative to BasePath, as received: "/customers/abc/users/" (in full if not under BasePath)
-	Query  url.Values
-	Header http.Header
-	Body   []byte
-	Time   time.Time // when it arrived
-	KeyID  string    // the API key it was attributed to; "" if none
-	Status int       // the status sent; 0 if no response was (connection dropped, client gone)
-	Fault  *Fault    // the fault applied to it; nil if none
 }
 
 // NewServer starts a fake on a random loopback port (see WithAddr), ready
@@ -75,34 +72,74 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{
-		limiter:  newLimiter(cfg.rateLimit, time.Minute),
-		signKey:  randomBytes(32),
-		lifetime: cfg.tokenLifetime,
-		logger:   cfg.logger,
-		keys:     map[string]string{},
-		rng:      rand.New(rand.NewPCG(cfg.seed, 2)),
-	}
 	if len(cfg.keys) == 0 {
 		cfg.keys = [][2]string{{newUUID(), newSecret()}}
+	}
+	s := &Server{
+		limiter: newLimiter(cfg.rateLimit, time.Minute),
+		signKey: randomBytes(32),
+		logger:  cfg.logger,
+		cfg:     cfg,
+		log:     newRequestLog(cfg.logSize, cfg.logBytes),
+		keys:    map[string]string{},
+		pending: map[*time.Timer]struct{}{},
 	}
 	for _, k := range cfg.keys {
 		s.keys[k[0]] = k[1]
 	}
 	s.primary = cfg.keys[0]
-	s.st = newState(&cfg)
-	for _, f := range cfg.faults {
-		s.faults = append(s.faults, &faultEntry{f: f})
-	}
-	for _, seed := range cfg.seeders {
-		if err := seed(s); err != nil {
-			panic("phonelineplustest: " + err.Error())
-		}
+	if err := s.start(cfg.seed); err != nil {
+		panic("phonelineplustest: " + err.Error())
 	}
 	if err := s.listen(cfg); err != nil {
 		panic("phonelineplustest: " + err.Error())
 	}
 	return s
+}
+
+// start builds the state, faults and settings the configuration asks
+// for, as NewServer and Reset do.
+func (s *Server) start(seed uint64) error {
+	cfg := s.cfg
+	cfg.seed = seed
+	s.mu.Lock()
+	s.st = newState(&cfg)
+	s.lifetime = cfg.tokenLifetime
+	s.dropPending()
+	var err error
+	for _, seed := range cfg.seeders {
+		if err = seed(s.st); err != nil {
+			break
+		}
+	}
+	s.mu.Unlock()
+	s.limiter.reset(cfg.rateLimit)
+	s.faultMu.Lock()
+	s.rng = rand.New(rand.NewPCG(cfg.seed, 2))
+	s.faults, s.faultSeq, s.latency = nil, 0, cfg.latency
+	s.faultMu.Unlock()
+	for _, f := range cfg.faults {
+		if _, ferr := s.AddFault(f); ferr != nil && err == nil {
+			err = ferr
+		}
+	}
+	return err
+}
+
+// Reset puts the server back as NewServer made it: the state its options
+// seeded, their faults, rate limit, token lifetime and latency, an empty
+// request log and a fresh rate-limit budget. API keys added since stay
+// valid, and so do tokens already issued. Commits still pending from
+// FaultTimeoutCommitLater never happen.
+func (s *Server) Reset() { s.ResetWithSeed(s.cfg.seed) }
+
+// ResetWithSeed is Reset with another seed for the fake's random
+// decisions (see WithRandSeed).
+func (s *Server) ResetWithSeed(seed uint64) {
+	if err := s.start(seed); err != nil {
+		panic("phonelineplustest: " + err.Error()) // the options seeded it once already
+	}
+	s.log.clear()
 }
 
 // URL returns the base URL to give a client, BasePath included:
@@ -116,130 +153,215 @@ func (s *Server) Credentials() (keyID, secret string) {
 	return s.primary[0], s.primary[1]
 }
 
-// Requests returns copies of the requests received so far, in order of
-// arrival, through the listener and Transport alike.
-func (s *Server) Requests() []Request {
-	s.reqMu.Lock()
-	defer s.reqMu.Unlock()
-	out := make([]Request, len(s.reqs))
-	for i, r := range s.reqs {
-		out[i] = r.clone()
-	}
-	return out
-}
+// Requests returns copies of the requests in the request log, in order of
+// arrival, through the listener and Transport alike. The log is a ring
+// (see DefaultRequestLogSize); requests to ControlPath are not in it.
+func (s *Server) Requests() []Request { return s.log.list() }
 
-func (r Request) clone() Request {
-	r.Query = cloneValues(r.Query)
-	r.Header = r.Header.Clone()
-	r.Body = append([]byte(nil), r.Body...)
-	if r.Fault != nil {
-		f := r.Fault.clone()
-		r.Fault = &f
-	}
-	return r
-}
-
-func cloneValues(v url.Values) url.Values { return url.Values(http.Header(v).Clone()) }
+// ClearRequests empties the request log.
+func (s *Server) ClearRequests() { s.log.clear() }
 
 // Handler returns the fake as an http.Handler, to mount in a server of
-// your own. It expects requests under BasePath.
+// your own. It expects requests under BasePath and ControlPath.
 func (s *Server) Handler() http.Handler { return s }
 
-// ServeHTTP serves one API request: it records it, authenticates it,
-// applies the rate limit and any fault, then acts.
+// ServeHTTP serves one request. Under ControlPath it is the control API
+// or the dashboard; anything else it records, authenticates, rate-limits,
+// delays, faults, and acts on. Every answer carries an X-Request-Id.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	id := newUUID()
+	w.Header().Set("X-Request-Id", id)
+	if isControl(r.URL.Path) {
+		s.serveControl(w, r)
+		return
+	}
 	rel, underBase := strings.CutPrefix(r.URL.Path, BasePath)
 	if !underBase || (rel != "" && rel[0] != '/') {
 		rel, underBase = r.URL.Path, false
 	}
-	idx := s.record(Request{Method: r.Method, Path: rel, Query: r.URL.Query(),
-		Header: r.Header.Clone(), Body: body, Time: start})
+	escRel, _ := strings.CutPrefix(r.URL.EscapedPath(), BasePath)
+	segs := splitPath(escRel)
+	// Who is asking is settled before the body is read, so that a request
+	// the fake refuses reads (and keeps) only a little of it.
+	c := &call{r: r, path: rel}
+	var authErr error
+	switch {
+	case !underBase:
+		authErr = errNotUnderBase
+	case r.Method == http.MethodPost && len(segs) == 1 && segs[0] == "auth":
+	default:
+		c.keyID, authErr = s.verifyBearer(r.Header.Get("Authorization"))
+	}
+	limit := int64(maxBody)
+	if authErr != nil {
+		limit = MaxUnauthenticatedBody
+	}
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	c.body = body
+	headerMax, bodyMax := MaxLoggedHeader, MaxLoggedBody
+	if authErr != nil {
+		bodyMax = MaxUnauthenticatedBody
+	}
+	hdr, cutH := capHeader(r.Header, headerMax)
+	logged, cutB := capBytes(body, bodyMax)
+	seq := s.log.add(Request{ID: id, Method: r.Method, Path: rel, Query: r.URL.Query(),
+		Header: hdr, Body: logged, Time: start, Truncated: cutH || cutB})
 	var o outcome
 	defer func() {
-		s.finish(idx, o)
+		s.log.update(seq, func(e *Request) {
+			e.Status, e.KeyID, e.Fault, e.Done = o.status, o.keyID, o.fault, time.Now()
+			e.ActedStatus = cmp.Or(e.ActedStatus, o.acted)
+			if o.sent != nil {
+				var cut bool
+				e.ResponseHeader = o.sent.header.Clone()
+				e.ResponseBody, cut = capBytes(o.sent.body, MaxLoggedBody)
+				e.Truncated = e.Truncated || cut
+			}
+		})
 		if s.logger != nil {
 			s.logger.LogAttrs(context.Background(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("path", rel),
+				slog.String("id", id), slog.String("method", r.Method), slog.String("path", rel),
 				slog.Int("status", o.status), slog.Duration("duration", time.Since(start)))
 		}
 	}()
 	switch {
-	case readErr != nil || len(body) > maxBody:
-		o.status = writeReply(w, errorReply(malformed("could not read a body of at most %d bytes", maxBody)))
 	case !underBase:
-		o.status = writeReply(w, errorReply(errorf(http.StatusNotFound, "Not Found")))
+		o.send(w, errorReply(errorf(http.StatusNotFound,
+			"Not Found: the PhoneLine+ API is served under %s (POST %s/auth first); the fake's control API and dashboard are under %s (%sui)",
+			BasePath, BasePath, ControlPath, ControlPath)))
+	case authErr != nil:
+		o.send(w, errorReply(errUnauthorized))
+	case readErr != nil || len(body) > maxBody:
+		o.send(w, errorReply(malformed("could not read a body of at most %d bytes", maxBody)))
 	default:
-		escRel, _ := strings.CutPrefix(r.URL.EscapedPath(), BasePath)
-		s.serve(w, &call{r: r, path: rel, body: body}, splitPath(escRel), &o)
+		if c.keyID == "" { // POST /auth
+			c.keyID = s.authKeyID(body)
+		}
+		s.serve(w, c, segs, seq, &o)
 	}
 }
+
+var errNotUnderBase = errors.New("not under the base path")
 
 // outcome is what ServeHTTP records about a request once it is served.
 type outcome struct {
 	status int
 	keyID  string
 	fault  *Fault
+	sent   *reply // what was sent, body cut as sent
+	acted  int    // the status of the fake's own answer, when a fault hid it
 }
 
-func (s *Server) serve(w http.ResponseWriter, c *call, segs []string, o *outcome) {
+// send writes rep whole and records it.
+func (o *outcome) send(w http.ResponseWriter, rep reply) {
+	o.status = writeReply(w, rep)
+	rep.header = w.Header().Clone() // as sent, X-Request-Id and Content-Length included
+	o.sent = &rep
+}
+
+func (s *Server) serve(w http.ResponseWriter, c *call, segs []string, seq uint64, o *outcome) {
 	r := c.r
-	if r.Method == http.MethodPost && len(segs) == 1 && segs[0] == "auth" {
-		c.keyID = s.authKeyID(c.body)
-	} else {
-		keyID, err := s.verifyBearer(r.Header.Get("Authorization"))
-		if err != nil {
-			o.status = writeReply(w, errorReply(errUnauthorized))
-			return
-		}
-		c.keyID = keyID
-	}
 	o.keyID = c.keyID
 	if c.keyID != "" {
 		if ok, wait := s.limiter.allow(c.keyID, time.Now()); !ok {
 			rep := errorReply(errorf(http.StatusTooManyRequests, "Too Many Requests"))
 			rep.header.Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
-			o.status = writeReply(w, rep)
+			o.send(w, rep)
 			return
 		}
 	}
-	f := s.pickFault(r.Method, c.path)
+	f, wait := s.pickFault(r.Method, c.path)
+	if wait > 0 && !sleepCtx(r.Context(), wait) {
+		return // the client went away
+	}
 	if f == nil {
-		o.status = writeReply(w, s.act(c, segs))
+		o.send(w, s.act(c, segs))
 		return
 	}
 	o.fault = f
-	if f.Latency > 0 && !sleepCtx(r.Context(), f.Latency) {
-		return // the client went away
-	}
 	switch f.Action {
 	case FaultRespond, FaultRedirect:
-		o.status = writeReply(w, f.reply())
+		o.send(w, f.reply())
 	case FaultDropBefore:
 		dropConn(w)
 	case FaultDelay:
-		o.status = writeReply(w, s.act(c, segs))
+		o.send(w, s.act(c, segs))
 	case FaultTimeoutAfter:
-		s.act(c, segs)
-		o.status = writeReply(w, textReply(http.StatusInternalServerError, "Timeout"))
+		o.acted = s.act(c, segs).status
+		o.send(w, textReply(http.StatusInternalServerError, "Timeout"))
+	case FaultTimeoutCommitLater:
+		s.commitLater(c, segs, seq, f.CommitAfter)
+		o.send(w, textReply(http.StatusInternalServerError, "Timeout"))
+	case FaultOmitID:
+		rep := s.act(c, segs)
+		o.acted = rep.status
+		o.send(w, omitIDs(rep))
 	case FaultDropAfter:
-		s.act(c, segs)
+		o.acted = s.act(c, segs).status
 		dropConn(w)
 	case FaultTruncate:
-		o.status = writeTruncated(w, s.act(c, segs))
+		rep := s.act(c, segs)
+		o.acted = rep.status
+		o.status = writeTruncated(w, rep)
+		if o.status != 0 {
+			rep.body = rep.body[:len(rep.body)/2]
+			o.sent = &rep
+		}
 	}
+}
+
+// dropPending cancels the commits of FaultTimeoutCommitLater still to
+// come. The caller holds s.mu.
+func (s *Server) dropPending() {
+	s.gen++
+	for t := range s.pending {
+		t.Stop()
+	}
+	clear(s.pending)
+}
+
+// commitLater acts on the request after d, on a timer (so virtually in a
+// testing/synctest bubble), unless the server is reset or closed first.
+func (s *Server) commitLater(c *call, segs []string, seq uint64, d time.Duration) {
+	later := *c
+	later.r = c.r.Clone(context.WithoutCancel(c.r.Context()))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gen := s.gen
+	var t *time.Timer
+	t = time.AfterFunc(d, func() {
+		s.mu.Lock()
+		_, live := s.pending[t]
+		delete(s.pending, t)
+		if !live || s.gen != gen {
+			s.mu.Unlock()
+			return
+		}
+		rep := s.actLocked(&later, segs)
+		s.mu.Unlock()
+		s.log.update(seq, func(e *Request) { e.ActedStatus = rep.status })
+	})
+	s.pending[t] = struct{}{}
 }
 
 // act routes the request and runs its handler under the state lock.
 func (s *Server) act(c *call, segs []string) reply {
-	h, params, err := match(c.r.Method, segs)
-	if err != nil {
-		return errorReply(err.(*apiError))
-	}
-	c.params = params
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.actLocked(c, segs)
+}
+
+func (s *Server) actLocked(c *call, segs []string) reply {
+	h, params, allow, err := match(c.r.Method, segs)
+	if err != nil {
+		rep := errorReply(err.(*apiError))
+		if len(allow) > 0 {
+			rep.header.Set("Allow", strings.Join(allow, ", "))
+		}
+		return rep
+	}
+	c.params = params
 	status, v, err := h(s, c)
 	if err != nil {
 		var ae *apiError
@@ -249,21 +371,6 @@ func (s *Server) act(c *call, segs []string) reply {
 		return errorReply(errorf(http.StatusInternalServerError, "%v", err))
 	}
 	return jsonReply(status, v)
-}
-
-func (s *Server) record(r Request) int {
-	s.reqMu.Lock()
-	defer s.reqMu.Unlock()
-	s.reqs = append(s.reqs, r)
-	return len(s.reqs) - 1
-}
-
-func (s *Server) finish(idx int, o outcome) {
-	s.reqMu.Lock()
-	defer s.reqMu.Unlock()
-	s.reqs[idx].Status = o.status
-	s.reqs[idx].KeyID = o.keyID
-	s.reqs[idx].Fault = o.fault
 }
 
 // writeReply sends rep whole and returns its status.

@@ -21,9 +21,50 @@ func checkUserType(t string) error {
 	return nil
 }
 
-// isDDI reports whether a user's phoneNumber names a number to provision
-// (E.164 digits, 44...) rather than a contact number (national, 0...).
-func isDDI(phone string) bool { return strings.HasPrefix(phone, "44") }
+// ddi returns the number a user's phoneNumber asks to provision, in E.164
+// digits without "+", or "" when it is a contact number. Any UK form is
+// read: "441614960021", "+44 161 496 0021", "0044 161 496 0021",
+// "+44 (0)161 496 0021", "01614960021", "(0161) 496 0021". An
+// international form (44..., +44..., 0044...) always names a number to
+// provision, so a malformed one is refused; a national one (0...) does
+// when it is geographic or non-geographic (01, 02, 03), and is otherwise
+// (a mobile, say) a contact number.
+func ddi(phone string) string {
+	digits, intl := ukDigits(phone)
+	if digits == "" || (!intl && !validUKNumber(digits)) {
+		return ""
+	}
+	return digits
+}
+
+// ukDigits reads a UK number written with spaces, dots, dashes or
+// brackets, and returns it as E.164 digits without "+", and whether it
+// was written in international form. It returns "" for anything else.
+func ukDigits(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.Replace(s, "(0)", "", 1)
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+		case r == ' ' || r == '.' || r == '-' || r == '(' || r == ')':
+		default:
+			return "", false
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(s, "+44") || strings.HasPrefix(d, "0044"):
+		return "44" + strings.TrimPrefix(strings.TrimPrefix(d, "0044"), "44"), true
+	case strings.HasPrefix(d, "44"):
+		return d, true
+	case strings.HasPrefix(d, "0") && !strings.HasPrefix(d, "00"):
+		return "44" + d[1:], false
+	}
+	return "", false
+}
 
 // listUsers serves GET /customers/{customerID}/users/.
 func (s *Server) listUsers(c *call) (int, any, error) {
@@ -34,9 +75,10 @@ func (s *Server) listUsers(c *call) (int, any, error) {
 	return http.StatusOK, listOf(s.st.users.list(func(u *User) bool { return u.CustomerID == cust.CustomerID }, cloneUser)), nil
 }
 
-// createUser serves POST /customers/{customerID}/users. A phoneNumber in
-// E.164 form (44...) is a number to provision: it is taken from the pool
-// and allocated to the new user, and may get the in-flight answer.
+// createUser serves POST /customers/{customerID}/users. A phoneNumber
+// that names a UK number to provision (see ddi) is taken from the pool
+// and allocated to the new user, and may get the in-flight answer; the
+// user's phoneNumber is then that number's E.164 digits.
 func (s *Server) createUser(c *call) (int, any, error) {
 	cust, err := s.st.customer(c.params[0])
 	if err != nil {
@@ -69,11 +111,12 @@ func (s *Server) createUser(c *call) (int, any, error) {
 	if err := s.st.checkEmail(req.Email, userOwner(u, cust)); err != nil {
 		return 0, nil, err
 	}
-	if isDDI(req.PhoneNumber) {
-		if err := s.st.checkNumberFree("phoneNumber", req.PhoneNumber); err != nil {
+	if n := ddi(req.PhoneNumber); n != "" {
+		if err := s.st.checkNumberFree("phoneNumber", n); err != nil {
 			return 0, nil, err
 		}
-		s.st.takeNumber(cust.CustomerID, req.PhoneNumber, u.ID)
+		u.PhoneNumber = n
+		s.st.takeNumber(cust.CustomerID, n, u.ID)
 	}
 	s.st.users.put(u.ID, u)
 	s.st.setEmail("", u.Email, userOwner(u, cust))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -230,23 +231,25 @@ func splitPath(escaped string) []string {
 }
 
 // match finds the route for method and path segments. It returns the
-// route's handler and parameters, or an error for 404 / 405.
-func match(method string, segs []string) (handler, []string, error) {
-	pathKnown := false
+// route's handler and parameters, or an error for 404 / 405 (with the
+// methods the path allows, sorted, for the Allow header).
+func match(method string, segs []string) (handler, []string, []string, error) {
+	var allow []string
 	for _, rt := range routes {
 		params, ok := matchSegments(rt.pattern, segs, "{}")
 		if !ok {
 			continue
 		}
 		if rt.method == method {
-			return rt.h, params, nil
+			return rt.h, params, nil, nil
 		}
-		pathKnown = true
+		allow = append(allow, rt.method)
 	}
-	if pathKnown {
-		return nil, nil, errorf(http.StatusMethodNotAllowed, "Method %s is not allowed on this path", method)
+	if len(allow) > 0 {
+		slices.Sort(allow)
+		return nil, nil, allow, errorf(http.StatusMethodNotAllowed, "Method %s is not allowed on this path; it allows %s", method, strings.Join(allow, ", "))
 	}
-	return nil, nil, errorf(http.StatusNotFound, "Not Found")
+	return nil, nil, nil, errorf(http.StatusNotFound, "Not Found")
 }
 
 // matchSegments matches segs against pattern, where a segment equal to
@@ -265,4 +268,16 @@ func matchSegments(pattern, segs []string, wildcard string) ([]string, bool) {
 		}
 	}
 	return params, true
+}
+
+// APIHelp describes the API the fake serves, one endpoint a line, sorted
+// by path, for -h and the dashboard.
+func APIHelp() string {
+	lines := make([]string, 0, len(routes))
+	for _, rt := range routes {
+		p := "/" + strings.Join(rt.pattern, "/")
+		lines = append(lines, fmt.Sprintf("  %-7s %s%s", rt.method, BasePath, strings.ReplaceAll(p, "{}", "{id}")))
+	}
+	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[10:]+a[:9], b[10:]+b[:9]) })
+	return strings.Join(lines, "\n") + "\n"
 }

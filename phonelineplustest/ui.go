@@ -1,0 +1,33 @@
+package phonelineplustest
+
+import (
+	"embed"
+	"net/http"
+	"path"
+)
+
+// uiFiles are the dashboard's page, script and style sheet: everything it
+// needs is served by the fake itself, so it works with no network.
+//
+//go:embed ui
+var uiFiles embed.FS
+
+// ctlUI serves the dashboard's page at /_fake/ui.
+func (s *Server) ctlUI(w http.ResponseWriter, r *http.Request, _ []string) error {
+	s.serveUIAsset(w, r, "index.html")
+	return nil
+}
+
+// serveUIAsset serves one file of the dashboard; "" is its page.
+func (s *Server) serveUIAsset(w http.ResponseWriter, r *http.Request, name string) {
+	if name == "" {
+		name = "index.html"
+	}
+	name = path.Clean("/" + name)[1:]
+	if _, err := uiFiles.Open("ui/" + name); err != nil {
+		writeCtlError(w, ctlErr(http.StatusNotFound, "the dashboard has no file %q", name))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	http.ServeFileFS(w, r, uiFiles, "ui/"+name)
+}
