@@ -195,7 +195,7 @@ func TestRefreshMargin(t *testing.T) {
 	assert.Equal(t, now.Add(59*time.Minute), long.refreshAt, "60 s early")
 	short := newCachedToken(Token{Expiry: now.Add(100 * time.Second)}, now)
 	assert.Equal(t, now.Add(80*time.Second), short.refreshAt, "a fifth of the lifetime early")
-	forever := newCachedToken(Token{AccessToken: "x"}, now)
+	forever := newCachedToken(Token{AccessToken: NewSecret("x")}, now)
 	assert.True(t, forever.fresh(now.Add(1000*time.Hour)))
 }
 
@@ -210,7 +210,7 @@ func (s *countingSource) Token(ctx context.Context) (Token, error) {
 	if s.fail != nil {
 		return Token{}, s.fail
 	}
-	return Token{AccessToken: testToken}, nil
+	return Token{AccessToken: NewSecret(testToken)}, nil
 }
 
 func TestWithTokenSourceReplacesExchange(t *testing.T) {

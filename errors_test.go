@@ -34,7 +34,7 @@ func TestAPIErrorCategories(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp := &http.Response{StatusCode: tt.status, Header: http.Header{}}
-		err := error(newAPIError("POST", "/customers", resp, []byte(tt.body), func(b []byte) []byte { return b }))
+		err := error(newAPIError("POST", "/customers", resp, []byte(tt.body), scrubber{}))
 		for _, s := range all {
 			want := false
 			for _, w := range tt.want {
@@ -49,13 +49,13 @@ func TestAPIErrorMessage(t *testing.T) {
 	t.Parallel()
 	h := http.Header{"X-Request-Id": {"req-42"}, "Retry-After": {"5"}}
 	e := newAPIError("GET", "/stats", &http.Response{StatusCode: 503, Header: h},
-		[]byte("<html><title>Bad gateway</title></html>"), func(b []byte) []byte { return b })
+		[]byte("<html><title>Bad gateway</title></html>"), scrubber{})
 	assert.Equal(t, "phonelineplus: GET /stats: 503 Service Unavailable (request req-42)", e.Error())
 	assert.Equal(t, "req-42", e.RequestID)
 	assert.EqualValues(t, 5e9, e.RetryAfter)
 
 	long := newAPIError("GET", "/x", &http.Response{StatusCode: 400, Header: http.Header{}},
-		[]byte("line one\r\nInjected: log line\x00"+strings.Repeat("é", 400)), func(b []byte) []byte { return b })
+		[]byte("line one\r\nInjected: log line\x00"+strings.Repeat("é", 400)), scrubber{})
 	assert.NotContains(t, long.Error(), "\n")
 	assert.NotContains(t, long.Error(), "\x00")
 	assert.LessOrEqual(t, len(long.Message), maxMessageLen+len("…"))

@@ -192,7 +192,7 @@ func leakFill(v reflect.Value, name string, depth int) {
 		v.Set(reflect.ValueOf(plp.NewSecret(s)))
 		return
 	case reflect.TypeFor[plp.Token]():
-		v.Set(reflect.ValueOf(plp.Token{AccessToken: leakJWT, Expiry: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}))
+		v.Set(reflect.ValueOf(plp.Token{AccessToken: plp.NewSecret(leakJWT), Expiry: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}))
 		return
 	case reflect.TypeFor[plp.RawJSON]():
 		b, _ := json.Marshal(map[string]string{"sipPassword": leakSIP, "secret": leakSecret, "access_token": leakJWT})

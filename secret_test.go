@@ -44,7 +44,7 @@ func TestSecretNeverPrints(t *testing.T) {
 
 func TestTokenNeverPrints(t *testing.T) {
 	t.Parallel()
-	tok := Token{AccessToken: "eyJ.secret.jwt", Expiry: time.Unix(1693522800, 0)}
+	tok := Token{AccessToken: NewSecret("eyJ.secret.jwt"), Expiry: time.Unix(1693522800, 0)}
 	out := printings(tok) + printings(&tok) + printings(struct{ T Token }{tok})
 	assert.NotContains(t, out, "eyJ.secret.jwt")
 	assert.Contains(t, out, "2023-08-31T23:00:00Z")

@@ -12,8 +12,10 @@
 //
 //   - "Limiter.Wait" for each wait on the client's Limiter, with the times
 //     the wait really began and ended;
-//   - "Token.Exchange" for each token exchange (POST /auth) the call had to
-//     wait for;
+//   - "Token.Wait" when the call had to wait for a token exchange, and
+//     "Auth.Exchange", the exchange itself (an operation of its own, with
+//     its limiter wait and its POST /auth), under the call that started it:
+//     calls that need a token at the same moment share one exchange;
 //   - one span of kind client per HTTP attempt, following the OpenTelemetry
 //     semantic conventions for HTTP clients: named "{method} {url.template}"
 //     ("POST /customers/{customerID}/users"), never after the path sent,
@@ -36,8 +38,8 @@
 //     the Limiter, by operation;
 //   - phonelineplus.rate_limited.responses (counter): answers with status
 //     429, by method and url.template;
-//   - phonelineplus.token.exchanges (counter): token exchanges the client
-//     waited for, with error.type when one failed.
+//   - phonelineplus.token.exchanges (counter): token exchanges (POST /auth),
+//     with error.type when one failed.
 //
 // # What is never recorded
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"slices"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -36,21 +37,26 @@ func ExampleHooks() {
 		log.Fatal(err)
 	}
 
-	// Spans are exported as they end: the call's steps, then the call.
-	names := map[trace.SpanID]string{}
-	for _, s := range spans.GetSpans() {
-		names[s.SpanContext.SpanID()] = s.Name
-	}
-	for _, s := range spans.GetSpans() {
-		if parent, ok := names[s.Parent.SpanID()]; ok {
-			fmt.Printf("%-15s %-7s under %s\n", s.Name, s.SpanKind, parent)
-		} else {
-			fmt.Printf("%-15s %s\n", s.Name, s.SpanKind)
+	// The spans as a tree, each span's children in the order they started.
+	all := spans.GetSpans()
+	slices.SortStableFunc(all, func(a, b tracetest.SpanStub) int { return a.StartTime.Compare(b.StartTime) })
+	printTree(all, trace.SpanID{}, "")
+	// Output:
+	// Products.List internal
+	//   Token.Wait internal
+	//   Auth.Exchange internal
+	//     Limiter.Wait internal
+	//     POST /auth client
+	//   Limiter.Wait internal
+	//   GET /products client
+}
+
+// printTree prints the spans under parent, and theirs below them.
+func printTree(spans tracetest.SpanStubs, parent trace.SpanID, indent string) {
+	for _, s := range spans {
+		if s.Parent.SpanID() == parent {
+			fmt.Printf("%s%s %s\n", indent, s.Name, s.SpanKind)
+			printTree(spans, s.SpanContext.SpanID(), indent+"  ")
 		}
 	}
-	// Output:
-	// Token.Exchange  internal under Products.List
-	// Limiter.Wait    internal under Products.List
-	// GET /products   client  under Products.List
-	// Products.List   internal
 }

@@ -21,6 +21,10 @@ import (
 // name of the tracer and of the meter.
 const ScopeName = "github.com/phonelineplus-go/phonelineplus/otel"
 
+// exchangeOperation is the operation the client runs to exchange its key
+// for a token (POST /auth), nested in the call that needed the token.
+const exchangeOperation = "Auth.Exchange"
+
 // Attributes of this package's own; the others are the semantic
 // conventions'.
 const (
@@ -114,7 +118,7 @@ func newRecorder(c config) *recorder {
 		metric.WithDescription("Answers with status 429 Too Many Requests."))
 	r.tokenExchanges, errs[4] = meter.Int64Counter("phonelineplus.token.exchanges",
 		metric.WithUnit("{exchange}"),
-		metric.WithDescription("Token exchanges (POST /auth) a phonelineplus.Client waited for."))
+		metric.WithDescription("Token exchanges (POST /auth) a phonelineplus.Client made."))
 	if err := errors.Join(errs[:]...); err != nil {
 		global.Handle(err)
 	}
@@ -147,6 +151,9 @@ func (r *recorder) operationStart(ctx context.Context, op phonelineplus.Operatio
 func (r *recorder) operationEnd(ctx context.Context, op phonelineplus.OperationInfo, res phonelineplus.OperationResult) {
 	r.operationDuration.Record(ctx, res.Duration.Seconds(),
 		metric.WithAttributes(withErrorType([]attribute.KeyValue{attrOperation.String(op.Operation)}, res.Category)...))
+	if op.Operation == exchangeOperation {
+		r.tokenExchanges.Add(ctx, 1, metric.WithAttributes(withErrorType(nil, res.Category)...))
+	}
 	o := operationOf(ctx)
 	if o == nil {
 		return
@@ -212,13 +219,11 @@ func (r *recorder) limiterWait(ctx context.Context, w phonelineplus.LimiterWaitI
 }
 
 func (r *recorder) tokenExchange(ctx context.Context, e phonelineplus.TokenExchangeInfo) {
-	cat := phonelineplus.CategoryOf(e.Err)
-	r.tokenExchanges.Add(ctx, 1, metric.WithAttributes(withErrorType(nil, cat)...))
-	r.step(ctx, "Token.Exchange", e.Start, e.Duration, cat)
+	r.step(ctx, "Token.Wait", e.Start, e.Duration, phonelineplus.CategoryOf(e.Err))
 }
 
-// step records a finished step of the call in ctx (a wait, an exchange) as
-// a span under the call's span, with the times the step really took.
+// step records a wait of the call in ctx as a span under the call's span,
+// with the times the wait really began and ended.
 func (r *recorder) step(ctx context.Context, name string, start time.Time, d time.Duration, cat phonelineplus.ErrorCategory) {
 	if o := operationOf(ctx); o != nil {
 		ctx = trace.ContextWithSpan(ctx, o.span)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -91,43 +92,62 @@ func TestHooksTraceAndMeasureACustomerOnboarding(t *testing.T) {
 		}
 		user, err := client.Users.Create(ctx, cust.ID, userReq)
 		require.NoError(t, err)
+		// The API's refusal quotes the email: the error's message is
+		// never recorded, only its category.
+		_, err = client.Users.Create(ctx, cust.ID, userReq)
+		require.ErrorIs(t, err, phonelineplus.ErrEmailInUse)
+		require.ErrorContains(t, err, userReq.Email)
 
 		spans := tel.spans.GetSpans()
-		ops := map[string]tracetest.SpanStub{}
-		for _, s := range spans {
-			if !s.Parent.IsValid() {
-				ops[s.Name] = s
-			}
+		calls := children(spans, tracetest.SpanStub{}) // the roots, in the order they started
+		require.Len(t, calls, 4, "one root span per call of the test")
+		list, create, addUser, refused := calls[0], calls[1], calls[2], calls[3]
+		for i, name := range []string{"Numbers.ListAvailable", "Customers.Create", "Users.Create", "Users.Create"} {
+			assert.Equal(t, name, calls[i].Name)
+			assert.Equal(t, trace.SpanKindInternal, calls[i].SpanKind, name)
+			assert.Contains(t, calls[i].Attributes, attribute.String("phonelineplus.operation", name))
 		}
-		require.Len(t, ops, 3, "one root span per call")
-		for name, op := range ops {
-			assert.Equal(t, trace.SpanKindInternal, op.SpanKind, name)
-			assert.Contains(t, op.Attributes, attribute.String("phonelineplus.operation", name))
-			assert.Equal(t, codes.Unset, op.Status.Code, name)
+		for _, ok := range calls[:3] {
+			assert.Equal(t, codes.Unset, ok.Status.Code, ok.Name)
 		}
-		list, create, addUser := ops["Numbers.ListAvailable"], ops["Customers.Create"], ops["Users.Create"]
+		assert.Equal(t, sdktrace.Status{Code: codes.Error, Description: "email_in_use"}, refused.Status)
+		assert.Contains(t, refused.Attributes, attribute.String("error.type", "email_in_use"))
 		assert.Contains(t, create.Attributes, attribute.String("url.template", "/customers"))
 		assert.Contains(t, create.Attributes, attribute.Int("phonelineplus.attempts", 2))
 
-		// Every other span hangs under one of the calls, within its time.
+		// Every other span hangs under a span of the run, within its time.
 		for _, s := range spans {
 			if !s.Parent.IsValid() {
 				continue
 			}
-			parent := ops[nameOf(spans, s.Parent.SpanID())]
-			require.Equal(t, parent.SpanContext.SpanID(), s.Parent.SpanID(), "%s is a child of a call", s.Name)
-			assert.False(t, s.StartTime.Before(parent.StartTime), "%s starts within its call", s.Name)
-			assert.False(t, s.EndTime.After(parent.EndTime), "%s ends within its call", s.Name)
+			parent, ok := spanByID(spans, s.Parent.SpanID())
+			require.True(t, ok, "the parent of %s was recorded", s.Name)
+			assert.False(t, s.StartTime.Before(parent.StartTime), "%s starts within %s", s.Name, parent.Name)
+			assert.False(t, s.EndTime.After(parent.EndTime), "%s ends within %s", s.Name, parent.Name)
 		}
 
 		// The first call exchanged the key, the last refreshed the token;
-		// the one between used the cached token.
-		assert.Equal(t, 1, count(children(spans, list), "Token.Exchange"))
-		assert.Zero(t, count(children(spans, create), "Token.Exchange"))
-		assert.Equal(t, 1, count(children(spans, addUser), "Token.Exchange"))
+		// the one between used the cached token. Each exchange is an
+		// operation of its own under the call that waited for it.
+		for _, call := range []tracetest.SpanStub{list, addUser} {
+			steps := children(spans, call)
+			require.Equal(t, 1, count(steps, "Token.Wait"), call.Name)
+			exchanges := byName(steps, "Auth.Exchange")
+			require.Len(t, exchanges, 1, call.Name)
+			wait, exchange := byName(steps, "Token.Wait")[0], exchanges[0]
+			assert.False(t, exchange.StartTime.Before(wait.StartTime), "the wait began before the exchange")
+			assert.False(t, wait.EndTime.Before(exchange.EndTime), "the wait ended with the exchange")
+			auth := byName(children(spans, exchange), "POST /auth")
+			require.Len(t, auth, 1)
+			assert.Equal(t, trace.SpanKindClient, auth[0].SpanKind)
+			assert.Contains(t, auth[0].Attributes, attribute.Int("http.response.status_code", 200))
+			assert.Equal(t, 1, count(children(spans, exchange), "Limiter.Wait"), "the exchange spends a slot")
+		}
+		assert.Zero(t, count(children(spans, create), "Token.Wait"))
+		assert.Zero(t, count(children(spans, create), "Auth.Exchange"))
 
 		// Each request waited for its slot on the limiter: the list's GET
-		// a whole slot behind the exchange, with the times it really took.
+		// a whole slot behind the exchange's, with the times it really took.
 		waits := byName(children(spans, list), "Limiter.Wait")
 		require.NotEmpty(t, waits)
 		longest := slices.MaxFunc(waits, func(a, b tracetest.SpanStub) int {
@@ -162,7 +182,7 @@ func TestHooksTraceAndMeasureACustomerOnboarding(t *testing.T) {
 		// The metrics.
 		rm := tel.metrics(t)
 		duration := histogram(t, rm, "http.client.request.duration")
-		assert.Equal(t, uint64(4), totalCount(duration), "four HTTP attempts")
+		assert.Equal(t, uint64(7), totalCount(duration), "five HTTP attempts and two exchanges")
 		assert.Equal(t, uint64(1), pointWith(t, duration, attribute.Int("http.response.status_code", 429)).Count)
 		p429 := pointWith(t, duration, attribute.Int("http.response.status_code", 429))
 		assert.Equal(t, attribute.NewSet(
@@ -171,8 +191,8 @@ func TestHooksTraceAndMeasureACustomerOnboarding(t *testing.T) {
 		), p429.Attributes)
 		assert.Equal(t, int64(1), sum(t, rm, "phonelineplus.rate_limited.responses"))
 		assert.Equal(t, int64(2), sum(t, rm, "phonelineplus.token.exchanges"))
-		assert.GreaterOrEqual(t, totalCount(histogram(t, rm, "phonelineplus.limiter.wait.duration")), uint64(4))
-		assert.Equal(t, uint64(3), totalCount(histogram(t, rm, "phonelineplus.operation.duration")))
+		assert.Equal(t, uint64(7), totalCount(histogram(t, rm, "phonelineplus.limiter.wait.duration")), "one slot per request")
+		assert.Equal(t, uint64(6), totalCount(histogram(t, rm, "phonelineplus.operation.duration")), "four calls, two exchanges")
 
 		// Nothing personal, no ID and no secret, in any of it.
 		keyID, secret := srv.Credentials()
@@ -186,9 +206,8 @@ func TestHooksTraceAndMeasureACustomerOnboarding(t *testing.T) {
 		}
 		recorded := dump(t, spans) + dump(t, rm)
 		for _, v := range sensitive {
-			if v != "" {
-				assert.NotContains(t, recorded, v)
-			}
+			require.NotEmpty(t, v)
+			assert.False(t, strings.Contains(recorded, v), "%q is recorded", v)
 		}
 	})
 }
@@ -214,17 +233,46 @@ func TestHooksNameDoAfterTheMethodOnly(t *testing.T) {
 		ops := byName(spans, "Do")
 		require.Len(t, ops, 1)
 		assert.Equal(t, sdktrace.Status{Code: codes.Error, Description: "not_found"}, ops[0].Status)
-		assert.NotContains(t, dump(t, spans)+dump(t, tel.metrics(t)), id)
+		assert.False(t, strings.Contains(dump(t, spans)+dump(t, tel.metrics(t)), id), "the ID is recorded")
 	})
 }
 
-func nameOf(spans tracetest.SpanStubs, id trace.SpanID) string {
-	for _, s := range spans {
-		if s.SpanContext.SpanID() == id {
-			return s.Name
+// Calls that need a token at the same moment share one exchange: it is
+// counted once and traced under the call that started it, and each call
+// shows its own wait for it.
+func TestHooksCountASharedExchangeOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := phonelineplustest.NewServer()
+		defer srv.Close()
+		client, tel := newClient(t, srv)
+
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				_, err := client.Products.List(t.Context())
+				assert.NoError(t, err)
+			})
 		}
+		wg.Wait()
+
+		spans := tel.spans.GetSpans()
+		assert.Len(t, byName(spans, "Products.List"), 8)
+		assert.Len(t, byName(spans, "Token.Wait"), 8, "every call waited")
+		exchanges := byName(spans, "Auth.Exchange")
+		require.Len(t, exchanges, 1)
+		parent, ok := spanByID(spans, exchanges[0].Parent.SpanID())
+		require.True(t, ok)
+		assert.Equal(t, "Products.List", parent.Name)
+		assert.Equal(t, int64(1), sum(t, tel.metrics(t), "phonelineplus.token.exchanges"))
+	})
+}
+
+func spanByID(spans tracetest.SpanStubs, id trace.SpanID) (tracetest.SpanStub, bool) {
+	i := slices.IndexFunc(spans, func(s tracetest.SpanStub) bool { return s.SpanContext.SpanID() == id })
+	if i < 0 {
+		return tracetest.SpanStub{}, false
 	}
-	return ""
+	return spans[i], true
 }
 
 // children returns the spans directly under parent, in the order they started.
