@@ -50,9 +50,9 @@ Sends 1 request for the customer list and 2 per customer (users, numbers).`,
 			if err := sheet.Write(path, wb, sheet.WriteOptions{}); err != nil {
 				return exitcode.New(exitcode.Failures, err)
 			}
-			fmt.Fprintf(a.Stderr, "Exported %d customers and %d users to %s", len(wb.Customers), len(wb.Users), path)
+			fmt.Fprintf(a.Stderr, "Exported %s and %s to %s", count(len(wb.Customers), "customer"), count(len(wb.Users), "user"), path)
 			if unallocated > 0 {
-				fmt.Fprintf(a.Stderr, "; %d numbers allocated to no user are not in it", unallocated)
+				fmt.Fprintf(a.Stderr, "; %s allocated to no user not in it", count(unallocated, "number"))
 			}
 			fmt.Fprintln(a.Stderr, ".")
 			return nil

@@ -93,8 +93,9 @@ Exits 0 when there are no errors (warnings allowed), 1 when there are, and
 				}
 			}
 			errs, warns := countProblems(problems)
-			fmt.Fprintf(a.Stderr, "%s: %d customers, %d users, %d orders; %d errors, %d warnings. Nothing was sent.\n",
-				args[0], len(wb.Customers), len(wb.Users), len(wb.Orders), errs, warns)
+			fmt.Fprintf(a.Stderr, "%s: %s, %s, %s; %s, %s. Nothing was sent.\n", args[0],
+				count(len(wb.Customers), "customer"), count(len(wb.Users), "user"), count(len(wb.Orders), "order"),
+				count(errs, "error"), count(warns, "warning"))
 			if errs > 0 {
 				return exitSilently(exitcode.Failures)
 			}
@@ -134,6 +135,14 @@ func sortProblems(ps []sheet.Problem) {
 	slices.SortStableFunc(ps, func(x, y sheet.Problem) int {
 		return cmp.Or(cmp.Compare(rank[x.Sheet], rank[y.Sheet]), cmp.Compare(x.Line, y.Line))
 	})
+}
+
+// count formats n things: "1 customer", "2 customers".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 func countProblems(ps []sheet.Problem) (errs, warns int) {

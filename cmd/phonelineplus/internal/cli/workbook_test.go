@@ -28,7 +28,7 @@ func TestTemplateWritesAWorkbookThatValidates(t *testing.T) {
 
 		r = h.run("validate", path)
 		assert.Equal(t, exitcode.OK, r.code, r.stderr)
-		assert.Contains(t, r.stderr, "1 customers, 1 users, 1 orders; 0 errors, 0 warnings. Nothing was sent.")
+		assert.Contains(t, r.stderr, "1 customer, 1 user, 1 order; 0 errors, 0 warnings. Nothing was sent.")
 
 		r = h.run("template", path)
 		assert.Equal(t, exitcode.Usage, r.code)
@@ -51,7 +51,7 @@ func TestValidateReportsEachProblemAndSendsNothing(t *testing.T) {
 
 	r := h.run("validate", dir, "--errors-out", errorsOut)
 	assert.Equal(t, exitcode.Failures, r.code)
-	assert.Contains(t, r.stderr, "2 customers, 1 users, 0 orders; 4 errors, 1 warnings. Nothing was sent.")
+	assert.Contains(t, r.stderr, "2 customers, 1 user, 0 orders; 4 errors, 1 warning. Nothing was sent.")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 6, r.stdout)
 	assert.Regexp(t, `^SEVERITY\s+SHEET\s+ROW\s+COLUMN\s+CELL\s+FIELD\s+MESSAGE$`, lines[0])
@@ -132,7 +132,7 @@ func TestExportWritesWhatTheAccountHolds(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "export.xlsx")
 	r := h.run("export", out)
 	require.Equal(t, exitcode.OK, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "Exported 1 customers and 1 users to "+out)
+	assert.Contains(t, r.stderr, "Exported 1 customer and 1 user to "+out)
 
 	got, err := sheet.Read(out, sheet.Options{})
 	require.NoError(t, err)
