@@ -269,11 +269,11 @@ func FuzzErrorBody(f *testing.F) {
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		c.core.tokens.cur.Store(&cachedToken{tok: Token{AccessToken: fuzzToken}})
+		c.core.tokens.cur.Store(&cachedToken{tok: Token{AccessToken: NewSecret(fuzzToken)}})
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		resp.Header.Set("Retry-After", retryAfter)
 		resp.Header.Set("X-Request-Id", requestID)
-		e := newAPIError(http.MethodPost, "/customers/c-1/orders", resp, bytes.Clone(body), c.scrub)
+		e := newAPIError(http.MethodPost, "/customers/c-1/orders", resp, bytes.Clone(body), c.scrubber(nil))
 		if !oneLineText(e.Message) || len(e.Message) > maxMessageLen+len("…") {
 			t.Fatalf("Message = %q (%d bytes): want one line of at most %d bytes", e.Message, len(e.Message), maxMessageLen)
 		}

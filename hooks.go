@@ -3,6 +3,9 @@ package phonelineplus
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -162,4 +165,136 @@ func CategoryOf(err error) ErrorCategory {
 		}
 	}
 	return CategoryOther
+}
+
+// observer calls a client's hooks. A hook that panics is recovered, and
+// the first panic of each hook of each set is logged; the call goes on.
+type observer struct {
+	sets     []Hooks
+	logger   *slog.Logger
+	reported sync.Map // hookKey: a panic of that hook was logged
+}
+
+type hookKey struct {
+	set  int
+	hook string
+}
+
+func (o *observer) active() bool { return len(o.sets) > 0 }
+
+// guard runs f, the hook named hook of set i, recovering a panic.
+func (o *observer) guard(i int, hook string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			if _, seen := o.reported.LoadOrStore(hookKey{i, hook}, true); !seen {
+				o.logger.Error("phonelineplus: a hook panicked; it was recovered and further panics of it are not logged",
+					slog.String("hook", hook), slog.Int("set", i), slog.String("panic", fmt.Sprint(p)))
+			}
+		}
+	}()
+	f()
+}
+
+func (o *observer) operationStart(ctx context.Context, op OperationInfo) context.Context {
+	for i, h := range o.sets {
+		if h.OperationStart != nil {
+			o.guard(i, "OperationStart", func() {
+				if c := h.OperationStart(ctx, op); c != nil {
+					ctx = c
+				}
+			})
+		}
+	}
+	return ctx
+}
+
+func (o *observer) operationEnd(ctx context.Context, op OperationInfo, res OperationResult) {
+	for i, h := range o.sets {
+		if h.OperationEnd != nil {
+			o.guard(i, "OperationEnd", func() { h.OperationEnd(ctx, op, res) })
+		}
+	}
+}
+
+func (o *observer) attemptStart(ctx context.Context, a AttemptInfo) context.Context {
+	for i, h := range o.sets {
+		if h.AttemptStart != nil {
+			o.guard(i, "AttemptStart", func() {
+				if c := h.AttemptStart(ctx, a); c != nil {
+					ctx = c
+				}
+			})
+		}
+	}
+	return ctx
+}
+
+func (o *observer) attemptEnd(ctx context.Context, a AttemptInfo, res AttemptResult) {
+	for i, h := range o.sets {
+		if h.AttemptEnd != nil {
+			o.guard(i, "AttemptEnd", func() { h.AttemptEnd(ctx, a, res) })
+		}
+	}
+}
+
+func (o *observer) limiterWait(ctx context.Context, w LimiterWaitInfo) {
+	for i, h := range o.sets {
+		if h.LimiterWait != nil {
+			o.guard(i, "LimiterWait", func() { h.LimiterWait(ctx, w) })
+		}
+	}
+}
+
+func (o *observer) tokenExchange(ctx context.Context, e TokenExchangeInfo) {
+	for i, h := range o.sets {
+		if h.TokenExchange != nil {
+			o.guard(i, "TokenExchange", func() { h.TokenExchange(ctx, e) })
+		}
+	}
+}
+
+// logHooks is WithLogger: one line per HTTP attempt, at Debug level or
+// Warn for a failed one, with the operation's limiter waits since the
+// previous attempt.
+func logHooks(l *slog.Logger) Hooks {
+	type waits struct{ d time.Duration }
+	type key struct{}
+	return Hooks{
+		OperationStart: func(ctx context.Context, _ OperationInfo) context.Context {
+			return context.WithValue(ctx, key{}, &waits{})
+		},
+		LimiterWait: func(ctx context.Context, w LimiterWaitInfo) {
+			if ws, ok := ctx.Value(key{}).(*waits); ok {
+				ws.d += w.Wait
+			}
+		},
+		AttemptEnd: func(ctx context.Context, a AttemptInfo, res AttemptResult) {
+			var waited time.Duration
+			if ws, ok := ctx.Value(key{}).(*waits); ok {
+				waited, ws.d = ws.d, 0
+			}
+			level := slog.LevelDebug
+			if res.Err != nil || res.StatusCode >= 400 {
+				level = slog.LevelWarn
+			}
+			if !l.Enabled(ctx, level) {
+				return
+			}
+			attrs := []slog.Attr{
+				slog.String("op", a.Operation), slog.String("method", a.Method), slog.String("path", a.PathTemplate),
+				slog.Int("status", res.StatusCode), slog.Int("attempt", a.Attempt),
+				slog.Duration("duration", res.Duration), slog.Duration("limiter_wait", waited),
+			}
+			if res.RequestID != "" {
+				attrs = append(attrs, slog.String("request_id", res.RequestID))
+			}
+			if res.Err != nil {
+				attrs = append(attrs, slog.String("error", res.Err.Error()), slog.String("category", string(res.Category)))
+			}
+			if res.Retry {
+				attrs = append(attrs, slog.Duration("retry_in", res.RetryDelay))
+			}
+			l.LogAttrs(ctx, level, "phonelineplus request", attrs...)
+		},
+	}
 }
