@@ -72,9 +72,10 @@ func (r BlockedNumberRequest) normalize() (BlockedNumberRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem BlockedNumbers.Create and BlockedNumbers.Update would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem BlockedNumbers.Create and
+// BlockedNumbers.Update would refuse r for, as a *ValidationError naming
+// the field, without sending anything: the method runs the same check
+// before each request.
 func (r BlockedNumberRequest) Validate() error {
 	_, err := r.normalize()
 	return err

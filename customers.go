@@ -203,9 +203,9 @@ func (r CustomerCreateRequest) normalize() (CustomerCreateRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Customers.Create would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Customers.Create would refuse r for,
+// as a *ValidationError naming the field, without sending anything: the
+// method runs the same check before each request.
 func (r CustomerCreateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -235,9 +235,9 @@ func (r CustomerUpdateRequest) normalize() (CustomerUpdateRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Customers.Update would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Customers.Update would refuse r for,
+// as a *ValidationError naming the field, without sending anything: the
+// method runs the same check before each request.
 func (r CustomerUpdateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -256,9 +256,9 @@ func (r ContractRegradeRequest) normalize() (ContractRegradeRequest, error) {
 	return r, setsNothing("ContractRegradeRequest", r)
 }
 
-// Validate reports the first problem Customers.RegradeContract would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Customers.RegradeContract would refuse
+// r for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r ContractRegradeRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -282,9 +282,9 @@ func (r PlanUpgradeRequest) normalize() (PlanUpgradeRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Customers.UpgradePlan would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Customers.UpgradePlan would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r PlanUpgradeRequest) Validate() error {
 	_, err := r.normalize()
 	return err

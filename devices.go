@@ -90,8 +90,8 @@ func (r DeviceCreateRequest) normalize() (DeviceCreateRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Devices.Create would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
+// Validate reports the first problem Devices.Create would refuse r for, as
+// a *ValidationError naming the field, without sending anything: the method
 // runs the same check before each request.
 func (r DeviceCreateRequest) Validate() error {
 	_, err := r.normalize()

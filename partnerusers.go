@@ -57,9 +57,9 @@ func (r PartnerUserCreateRequest) normalize() (PartnerUserCreateRequest, error) 
 	return r, c.err
 }
 
-// Validate reports the first problem PartnerUsers.Create would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem PartnerUsers.Create would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r PartnerUserCreateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -80,9 +80,9 @@ func (r PartnerUserUpdateRequest) normalize() (PartnerUserUpdateRequest, error) 
 	return r, c.err
 }
 
-// Validate reports the first problem PartnerUsers.Update would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem PartnerUsers.Update would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r PartnerUserUpdateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
