@@ -94,8 +94,8 @@ func (s *BlockedNumbersService) List(ctx context.Context, customerID string, opt
 
 // Create blocks a number for a customer ("Add a Blocked Number").
 //
-// Not idempotent. On ErrOutcomeUnknown the entry may exist: look it up with
-// List before trying again.
+// Not idempotent. On ErrOutcomeUnknown the entry may exist: CreateOrFind
+// settles that for you (FindByNumber, then at most one more send).
 //
 // API: POST /customers/{customerID}/blocked-numbers (inferred)
 func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {

@@ -301,8 +301,9 @@ func (s *CustomersService) List(ctx context.Context, opts ...CallOption) ([]Cust
 // back with their SIP Destination.
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
-// the connection dropped after sending) the customer may exist: look it up
-// with List before trying again. ErrNumberInFlight means the number is in
+// the connection dropped after sending) the customer may exist:
+// CreateOrFind settles that for you (it looks the customer up, and sends
+// again only if it stays absent). ErrNumberInFlight means the number is in
 // another order: choose another. ErrEmailInUse means the email is taken
 // somewhere on the platform.
 //

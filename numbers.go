@@ -204,8 +204,9 @@ func (s *NumbersService) List(ctx context.Context, customerID string, opts ...Ca
 // Create adds a number, usually one picked from ListAvailable, to a
 // customer ("Add Customer Number").
 //
-// Not idempotent. On ErrOutcomeUnknown the number may have been added: look
-// it up with List before trying again. ErrNumberInFlight means the number
+// Not idempotent. On ErrOutcomeUnknown the number may have been added:
+// CreateOrFind settles that for you (FindByNumber, then at most one more
+// send). ErrNumberInFlight means the number
 // is in another order: choose another.
 //
 // API: POST /customers/{customerID}/numbers (inferred)

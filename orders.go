@@ -213,9 +213,9 @@ func (s *OrdersService) List(ctx context.Context, customerID string, opts ...Cal
 // Create places a hardware order for a customer ("Add Customer Order").
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 5xx, or the
-// connection dropped after sending) the order may have been placed: list
-// the customer's orders with List before trying again, or the hardware
-// may ship twice.
+// connection dropped after sending) the order may have been placed:
+// CreateOrFind looks for it (FindMatching) and never sends an order again,
+// or the hardware could ship twice.
 //
 // A public client saw redirects on this endpoint and re-POSTed to the
 // Location. This SDK does not follow redirects for a POST: a 3xx comes

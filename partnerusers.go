@@ -98,8 +98,9 @@ func (s *PartnerUsersService) List(ctx context.Context, opts ...CallOption) ([]P
 // Create adds a partner portal user ("Add Partner User"). PhoneLine+
 // emails the new user a link to set a password.
 //
-// Not idempotent. On ErrOutcomeUnknown the user may exist: look it up with
-// List before trying again. ErrEmailInUse means the email is taken
+// Not idempotent. On ErrOutcomeUnknown the user may exist: CreateOrFind
+// settles that for you (FindByEmail, then at most one more send).
+// ErrEmailInUse means the email is taken
 // somewhere on the platform (emails are unique across all of PhoneLine+).
 //
 // API: POST /users (inferred)

@@ -40,7 +40,7 @@ const (
 )
 
 // User is a customer's user as the API returns it. A create response may
-// lack the ID: find the user with List then.
+// lack the ID: find the user with UsersService.FindByEmail then.
 type User struct {
 	ID          string     `json:"ID"` // also read from "id", "userID", "userId" or "user_id"
 	FullName    string     `json:"fullName"`
@@ -160,11 +160,12 @@ func (s *UsersService) List(ctx context.Context, customerID string, opts ...Call
 
 // Create adds a user to a customer ("Add Customer User"). The user gets an
 // activation email, valid for 30 days. The response may lack the user's ID:
-// find the user with List then.
+// find the user with FindByEmail then (CreateOrFind does).
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
-// the connection dropped after sending) the user may exist: look it up with
-// List before trying again. ErrEmailInUse means the email is taken
+// the connection dropped after sending) the user may exist: CreateOrFind
+// settles that for you (FindByEmail, then at most one more send).
+// ErrEmailInUse means the email is taken
 // somewhere on the platform. ErrNumberInFlight means PhoneNumber is in
 // another order: choose another.
 //
