@@ -53,7 +53,13 @@ func (c *Client) ready(ctx context.Context, cl *call, op *operation, n int) (con
 		if op.obs.active() {
 			actx = op.obs.attemptStart(ctx, AttemptInfo{OperationInfo: op.info, Attempt: n, Start: granted})
 			if time.Since(granted) > slowHooks {
-				if _, err := op.wait(ctx, c.core.limiter); err != nil {
+				// A fresh slot, reported after the round trip: no hook
+				// runs between it and the request.
+				start := time.Now()
+				err := waitLimiter(ctx, c.core.limiter)
+				op.late = &LimiterWaitInfo{OperationInfo: op.info, Start: start, Wait: time.Since(start), Err: err}
+				if err != nil {
+					op.report(ctx)
 					return nil, nil, err
 				}
 			}
