@@ -315,7 +315,7 @@ func (c *Client) do(ctx context.Context, cl *call) (err error) {
 type operation struct {
 	obs   *observer
 	info  OperationInfo
-	began time.Time // when OperationStart was called
+	began time.Time        // when OperationStart was called
 	tried time.Time        // when the current attempt got its slot
 	late  *LimiterWaitInfo // a wait not yet reported to the hooks
 	meta  Response
