@@ -18,14 +18,7 @@ var settleCustomer = plp.CustomerCreateRequest{
 }
 
 func countCustomers(e *settleEnv, match func(c plp.Customer) bool) int {
-	n := 0
-	all, _ := e.rival.Customers.List(context.Background())
-	for _, c := range all {
-		if match(c) {
-			n++
-		}
-	}
-	return n
+	return countOf(match)(e.rival.Customers.List(context.Background()))
 }
 
 func TestCustomersCreateOrFind(t *testing.T) {
@@ -34,12 +27,7 @@ func TestCustomersCreateOrFind(t *testing.T) {
 		op: "Customers.CreateOrFind", method: "POST", path: "/customers",
 		setup: func(*testing.T, *settleEnv) fixture { return fixture{} },
 		run: func(ctx context.Context, e *settleEnv, _ fixture) (plp.Outcome, string, error) {
-			got, err := e.client.Customers.CreateOrFind(ctx, settleCustomer)
-			if err != nil {
-				return "", "", err
-			}
-			assert.Equal(t, settleCustomer.CompanyName, got.Resource.CompanyName)
-			return got.Outcome, got.Resource.ID, nil
+			return unpack(e.client.Customers.CreateOrFind(ctx, settleCustomer))
 		},
 		rival: func(t *testing.T, e *settleEnv, _ fixture) {
 			req := settleCustomer

@@ -3,6 +3,7 @@ package phonelineplus
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -89,6 +90,14 @@ func (r DeviceCreateRequest) normalize() (DeviceCreateRequest, error) {
 	return r, c.err
 }
 
+// Validate reports the first problem Devices.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r DeviceCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
+}
+
 // Create adds a device to a user ("Add Customer User Device"). For a
 // BrandOther device the response holds the SIP credentials (SIPID,
 // RegistrationServer and, when the API sends it, SIPPassword).
@@ -97,7 +106,7 @@ func (r DeviceCreateRequest) normalize() (DeviceCreateRequest, error) {
 // check in the portal before trying again, as this API has no way to list
 // a user's devices.
 //
-// API: POST /customers/{customerID}/users/{userID}/devices
+// API: POST /customers/{customerID}/users/{userID}/devices (observed)
 func (s *DevicesService) Create(ctx context.Context, customerID, userID string, req DeviceCreateRequest, opts ...CallOption) (*Device, error) {
 	path, err := expandPath(pathDevices, customerID, userID)
 	if err == nil {
@@ -107,4 +116,31 @@ func (s *DevicesService) Create(ctx context.Context, customerID, userID string, 
 		return nil, err
 	}
 	return send[Device](ctx, s.client, &call{op: "Devices.Create", method: http.MethodPost, tmpl: pathDevices, path: path, body: req, opts: opts})
+}
+
+// CreateOrFind adds a device to a user like Create, for code that treats
+// every create alike. The API has no known way to list a user's devices,
+// so an unknown outcome cannot be settled by a lookup: it is a
+// *VerificationError (ErrNeedsVerification, wrapping the ErrOutcomeUnknown)
+// whose Hint names the customer, the user and the device (brand, model,
+// MAC address or name) to check in the partner portal. Nothing is sent
+// again. A success is OutcomeCreated; any other failure is returned as
+// Create returns it.
+//
+// Cost: Create's one request.
+func (s *DevicesService) CreateOrFind(ctx context.Context, customerID, userID string, req DeviceCreateRequest, opts ...CallOption) (*Ensured[Device], error) {
+	_, pathErr := expandPath(pathDevices, customerID, userID)
+	norm, _, err := prepare(s.client, opts, pathErr, req, DeviceCreateRequest.normalize)
+	if err != nil {
+		return nil, err
+	}
+	what := "a " + string(norm.Brand) + " " + norm.Model + " with MAC address " + norm.MACAddress
+	if norm.Brand == BrandOther {
+		what = "a customer-owned device named " + strconv.Quote(norm.Name)
+	}
+	return ensure(ctx, 0, creation[Device]{
+		op: "Devices.CreateOrFind", what: "device", id: func(d *Device) string { return d.ID },
+		create: func() (*Device, error) { return s.Create(ctx, customerID, userID, req, opts...) },
+		hint:   "check in the partner portal whether user " + userID + " of customer " + customerID + " has " + what + " before adding it again",
+	})
 }

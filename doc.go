@@ -4,25 +4,39 @@
 //
 // # Quick start
 //
-//	client, err := phonelineplus.New(keyID, secret) // ProductionURL; WithBaseURL(phonelineplus.UATURL) for UAT
-//	if err != nil {
-//		return err
+// keyID and secret come from Partner Portal → Settings → API; baseURL is
+// ProductionURL, UATURL, or the URL of a phonelineplustest server:
+//
+//	func quickStart(ctx context.Context, keyID, secret, baseURL string) error {
+//		client, err := phonelineplus.New(keyID, secret, phonelineplus.WithBaseURL(baseURL))
+//		if err != nil {
+//			return err
+//		}
+//		avail, err := client.Numbers.ListAvailable(ctx, phonelineplus.AvailableNumbersOptions{
+//			NumberType: phonelineplus.NumberTypeGeographic, AreaCode: "0161",
+//		})
+//		if err != nil {
+//			return err
+//		}
+//		for _, number := range avail {
+//			cust, err := client.Customers.Create(ctx, phonelineplus.CustomerCreateRequest{
+//				Plan: phonelineplus.PlanHardwareOnly, CompanyName: "Acme Ltd", FullName: "Alex Example",
+//				ContactNumber: "07700 900000", Number: phonelineplus.NumberRef{NumberE164: number.NumberE164},
+//				Address: phonelineplus.Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", Postcode: "M1 1AA"},
+//			})
+//			switch {
+//			case errors.Is(err, phonelineplus.ErrNumberInFlight):
+//				continue // the number is in another order: try the next one
+//			case errors.Is(err, phonelineplus.ErrOutcomeUnknown):
+//				return fmt.Errorf("look the customer up before trying again: %w", err)
+//			case err != nil:
+//				return err
+//			}
+//			fmt.Printf("created %s (%s) with %s\n", cust.CompanyName, cust.Plan, cust.Number.NumberE164)
+//			return nil
+//		}
+//		return errors.New("no 0161 number is free")
 //	}
-//	avail, err := client.Numbers.ListAvailable(ctx, phonelineplus.AvailableNumbersOptions{
-//		NumberType: phonelineplus.NumberTypeGeographic,
-//		AreaCode:   "0161",
-//	})
-//	if err != nil {
-//		return err
-//	}
-//	cust, err := client.Customers.Create(ctx, phonelineplus.CustomerCreateRequest{
-//		Plan:          phonelineplus.PlanHardwareOnly,
-//		CompanyName:   "Acme Ltd",
-//		FullName:      "Alex Example",
-//		ContactNumber: "07700 900000",
-//		Address:       phonelineplus.Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", Postcode: "M1 1AA"},
-//		Number:        phonelineplus.NumberRef{NumberE164: avail[0].NumberE164},
-//	})
 //
 // Package phonelineplustest is a stateful fake of the API for tests and
 // for trying the SDK without an account; examples/quickstart runs the whole
@@ -112,6 +126,15 @@
 //		// the user may exist: list the customer's users before retrying
 //	}
 //
+// A create whose outcome is unknown need not be settled by hand: every
+// create has a CreateOrFind (Customers.CreateOrFind, Users.CreateOrFind, …)
+// that looks the resource up by its natural key for a settle window
+// (WithSettleWindow) and sends the create again only if it stayed absent;
+// its Ensured result says whether it was created, found or adopted. Orders
+// are never sent again, and devices cannot be looked up: those come back as
+// a *VerificationError (ErrNeedsVerification) saying what a person should
+// check in the portal.
+//
 // An error says the method and path once, then what happened, then its
 // cause: "phonelineplus: POST /customers: outcome unknown (the request may
 // have taken effect; look it up before retrying): 500 Internal Server
@@ -126,9 +149,7 @@
 // response metadata, its request ID among them.
 //
 // Input is checked before anything is sent: a bad field is a
-// *ValidationError (matching ErrValidation) naming it. UK numbers are
-// accepted as +44…, 44… or 0… and sent in the form the API uses; postcodes
-// and MAC addresses are normalised the same way.
+// *ValidationError (matching ErrValidation) naming it; see Validation.
 //
 // # Secrets
 //
@@ -137,11 +158,47 @@
 // "[REDACTED]", and error bodies that echo them are scrubbed. Call
 // Secret.Reveal where a SIP password must be provisioned.
 //
+// # Validation
+//
+// Every request is checked before anything is sent: a problem is a
+// *ValidationError, matching ErrValidation, that names the field in its
+// JSON form ("address.postcode"). Each request type's Validate method runs
+// the same check without sending, to check a whole batch before any of it
+// goes out. How strict a check is follows what is known about the field:
+//
+//   - Where the API is known (a method whose API line says observed, and
+//     the platform's documented rules), required fields must be set, enums
+//     take only their constants, and formats are enforced.
+//   - Where it is inferred, no field is required, and an enum takes any
+//     value: its constants are the known or guessed spellings, not a fence,
+//     so a wrong guess never stops a call. A value that is given is still
+//     checked for what it is (a phone number, an email address, a time, a
+//     path ID), and a request that sets no field at all is refused, since
+//     it would do nothing. Customers.Create's Plan is the one mixed case:
+//     the hardware-only values are observed and must be exact, while the
+//     Standard plan's value is a guess, so any other plan is sent as given.
+//
+// Text is trimmed and refused with control characters or over 255
+// characters. Values go out in the form the API uses. UK numbers are read
+// as people write them ("0161 496 0000", "(0161) 496 0000", "+44 (0)161 496
+// 0000", "0044 161 496 0000", with spaces, hyphens, dots or brackets),
+// checked for the length of their range (10 digits after the 0; 9 or 10
+// for 01 and 0800), and sent as 44… in numberE164 fields and
+// Users.Create's PhoneNumber, as 0… in contact numbers. Emails must be
+// deliverable (host-name labels, no IP literals; plus-addressing,
+// apostrophes and internationalised domains are fine). Postcodes are sent
+// upper case without spaces, MAC addresses as 00:15:65:00:00:01, and an
+// order's delivery address without a country is sent with "United
+// Kingdom", as a real client sends it.
+//
 // # Paths the SDK cannot be sure of
 //
-// Much of the API's reference is not public, so many paths and fields are
-// inferred; each method's documentation says so. Every path is a constant
-// in its resource's file, every response keeps the object as sent in its
-// Raw field, and Client.Do reaches any path with the same authentication,
-// limiter, retries and errors.
+// Much of the API's reference is not public. Each method's documentation
+// ends with its API line: the HTTP method and path, and where they come
+// from. "(observed)" means seen in a real client's code; "(inferred)" means
+// reasoned from public material, so the path, and for a request body its
+// fields, may differ on your account: if they do, call Client.Do, which
+// reaches any path with the same authentication, limiter, retries and
+// errors. Every path is a constant in its resource's file, and every
+// response keeps the object as sent in its Raw field.
 package phonelineplus

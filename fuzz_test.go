@@ -157,6 +157,7 @@ func FuzzDecodeResponses(f *testing.F) {
 		checkDecode[Stats](t, data)
 		checkDecode[PartnerUser](t, data)
 		checkDecode[Address](t, data)
+		checkDecode[AddressMatch](t, data)
 		checkDecode[Destination](t, data)
 		checkDecode[list[Customer]](t, data)
 		checkDecode[list[Number]](t, data)
@@ -168,7 +169,7 @@ func FuzzDecodeResponses(f *testing.F) {
 		checkDecode[list[Order]](t, data)
 		checkDecode[list[Product]](t, data)
 		checkDecode[list[PartnerUser]](t, data)
-		checkDecode[list[Address]](t, data)
+		checkDecode[list[AddressMatch]](t, data)
 	})
 }
 

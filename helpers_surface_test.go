@@ -17,6 +17,12 @@ import (
 var sdkHelpers = []string{
 	"Customers.FindByEmail", "Customers.FindByNumber", "Customers.FindByContact", "Customers.CreateOrFind",
 	"Users.FindByEmail", "Users.CreateOrFind",
+	"PartnerUsers.FindByEmail", "PartnerUsers.CreateOrFind",
+	"Numbers.FindByNumber", "Numbers.CreateOrFind",
+	"BlockedNumbers.FindByNumber", "BlockedNumbers.CreateOrFind",
+	"Products.FindBySKU",
+	"Orders.FindMatching", "Orders.CreateOrFind",
+	"Devices.CreateOrFind",
 }
 
 func isSDKHelper(name string) bool { return slices.Contains(sdkHelpers, name) }
@@ -56,5 +62,22 @@ func TestSDKHelperShapes(t *testing.T) {
 		res, ok := ensured.FieldByName("Resource")
 		require.True(t, ok, name)
 		assert.Equal(t, ct.Out(0), res.Type, "%s: Ensured of what Create returns", name)
+	}
+}
+
+// Every create of the endpoint table has its CreateOrFind, and every
+// Find… or …OrFind method is a listed helper.
+func TestEveryCreateHasCreateOrFind(t *testing.T) {
+	t.Parallel()
+	for _, name := range endpointMethods {
+		if service, ok := strings.CutSuffix(name, ".Create"); ok {
+			assert.Contains(t, sdkHelpers, service+".CreateOrFind")
+		}
+	}
+	for name := range serviceMethods(t) {
+		_, verb, _ := strings.Cut(name, ".")
+		if strings.HasPrefix(verb, "Find") || strings.HasSuffix(verb, "OrFind") {
+			assert.True(t, isSDKHelper(name), "%s is not a listed SDK helper", name)
+		}
 	}
 }

@@ -211,11 +211,12 @@ var (
 	// hostileUKNumbers breaks a UK phone number in every wrong form.
 	hostileUKNumbers = []struct{ name, v string }{
 		{"empty", ""}, {"whitespace", "   "}, {"too short", "07700 9000"}, {"too long", "07700 900000 1"},
-		{"letters", "07700 9OOOOO"}, {"parentheses", "(0161) 496 0000"}, {"fullwidth digits", "０７７００９０００００"},
+		{"letters", "07700 9OOOOO"}, {"unbalanced bracket", "(0161 496 0000"}, {"fullwidth digits", "０７７００９０００００"},
 		{"arabic-indic digits", "٠٧٧٠٠٩٠٠٠٠٠"}, {"no prefix", "7700900000"}, {"+44 then 0", "+44 07700 900000"},
-		{"00 44", "0044 7700 900000"}, {"plus only", "+"}, {"exponent", "7.7009e9"}, {"minus sign", "−07700900000"},
+		{"0044 then 0", "0044 07700 900000"}, {"plus only", "+"}, {"exponent", "7.7009e9"}, {"minus sign", "−07700900000"},
 		{"hex", "0x1CAFE"}, {"CR/LF", "07700 900000\r\nX-Injected: yes"}, {"1 MB", "0" + strings.Repeat("1", 1<<20)},
-		{"international", "+33 1 23 45 67 89"}, {"dot separated", "07700.900.000"},
+		{"international", "+33 1 23 45 67 89"}, {"(0) in the middle", "+44 7700 (0)900000"},
+		{"02 with 9 digits", "020 7946 001"}, {"07 with 9 digits", "07700 90000"}, {"slashes", "07700/900/000"},
 	}
 	// hostileDDIs are numbers that are not PhoneLine+ DDIs (01/02/03).
 	hostileDDIs = []struct{ name, v string }{
@@ -235,6 +236,8 @@ var (
 		{"space", "alex smith@example.com"}, {"display name", "Alex <alex@example.com>"},
 		{"header injection", "alex@example.com\r\nBcc: eve@example.com"}, {"NUL", "alex\x00@example.com"},
 		{"1 MB", hostileMB + "@example.com"}, {"two addresses", "alex@example.com, eve@example.com"},
+		{"hyphen-led label", "alex@-example.com"}, {"IP literal", "alex@[192.0.2.1]"}, {"bare IP", "alex@192.0.2.1"},
+		{"64-character label", "alex@" + strings.Repeat("a", 64) + ".com"}, {"fullwidth domain", "alex@ｅｘａｍｐｌｅ.com"},
 	}
 	hostileMACs = []struct{ name, v string }{
 		{"11 digits", "00156500001"}, {"13 digits", "0015650000011"}, {"11 digits grouped", "00:15:65:00:00:1"},
@@ -268,7 +271,9 @@ func hostileCases() []hostileCase {
 			return hostileErr(c.Customers.Create(ctx, r))
 		})
 	}
-	for _, p := range []plp.Plan{"", "pro", "HARDWARE_ONLY", " hardware_only", "hardware_only\n", "phoneline_plus\x00", "standard"} {
+	// The Standard plan's value is a guess, so an unknown plan is sent; the
+	// observed hardware-only values must be spelt exactly.
+	for _, p := range []plp.Plan{"", "HARDWARE_ONLY", " hardware_only", "hardware_only\n", "Hardware_Only_CP", "Hardware Only", "hardware-only", "phoneline_plus\x00", "pro\r\nX-Injected: yes"} {
 		cust(fmt.Sprintf("plan %q", p), "plan", func(r *plp.CustomerCreateRequest) { r.Plan = p })
 	}
 	for _, v := range hostileText {
@@ -317,12 +322,18 @@ func hostileCases() []hostileCase {
 	upd("address postcode", "address.postcode", plp.CustomerUpdateRequest{Address: &plp.Address{
 		Premises: "1", Street: "High Street", Town: "Leeds", Postcode: "LS1 ZZZ"}})
 	upd("empty address", "address.premises", plp.CustomerUpdateRequest{Address: &plp.Address{}})
-	for _, n := range []int{0, -24, 121, math.MinInt, math.MaxInt} {
+	add("Customers.RegradeContract/0 months", "ContractRegradeRequest", func(ctx X, c C) error {
+		return hostileErr(c.Customers.RegradeContract(ctx, "c1", plp.ContractRegradeRequest{}))
+	})
+	for _, n := range []int{-24, 121, math.MinInt, math.MaxInt} {
 		add(fmt.Sprintf("Customers.RegradeContract/%d months", n), "contractLength", func(ctx X, c C) error {
 			return hostileErr(c.Customers.RegradeContract(ctx, "c1", plp.ContractRegradeRequest{ContractLength: n}))
 		})
 	}
-	for _, p := range []plp.Plan{"", "gold", "Phoneline_Plus"} {
+	add("Customers.UpgradePlan/nothing set", "PlanUpgradeRequest", func(ctx X, c C) error {
+		return hostileErr(c.Customers.UpgradePlan(ctx, "c1", plp.PlanUpgradeRequest{}))
+	})
+	for _, p := range []plp.Plan{" gold", "gold\n", "phoneline_plus\x00"} {
 		add(fmt.Sprintf("Customers.UpgradePlan/plan %q", p), "plan", func(ctx X, c C) error {
 			return hostileErr(c.Customers.UpgradePlan(ctx, "c1", plp.PlanUpgradeRequest{Plan: p}))
 		})
@@ -333,7 +344,11 @@ func hostileCases() []hostileCase {
 
 	// Numbers.
 	for _, v := range append(hostileUKNumbers, hostileDDIs...) {
-		add("Numbers.Create/"+v.name, "numberE164", func(ctx X, c C) error {
+		field := "numberE164"
+		if strings.TrimSpace(v.v) == "" {
+			field = "NumberCreateRequest" // no field is required, but one must be set
+		}
+		add("Numbers.Create/"+v.name, field, func(ctx X, c C) error {
 			return hostileErr(c.Numbers.Create(ctx, "c1", plp.NumberCreateRequest{NumberE164: v.v}))
 		})
 	}
@@ -366,14 +381,15 @@ func hostileCases() []hostileCase {
 			return hostileErr(c.BlockedNumbers.Update(ctx, "c1", "b1", r))
 		})
 	}
+	blocked("nothing set", "BlockedNumberRequest", func(r *plp.BlockedNumberRequest) { *r = plp.BlockedNumberRequest{} })
 	for _, v := range []struct{ name, v string }{
-		{"empty", ""}, {"plus only", "+"}, {"country code 0", "+0123456789"}, {"6 digits", "+123456"},
-		{"16 digits", "+1234567890123456"}, {"parentheses", "+1 (212) 555 0100"}, {"letters", "+1 212 CALL NOW"},
+		{"plus only", "+"}, {"country code 0", "+0123456789"}, {"6 digits", "+123456"},
+		{"16 digits", "+1234567890123456"}, {"unbalanced bracket", "+1 (212 555 0100"}, {"letters", "+1 212 CALL NOW"},
 		{"fullwidth plus", "＋12125550100"}, {"UK too short", "0161 496"},
 	} {
 		blocked("numberE164 "+v.name, "numberE164", func(r *plp.BlockedNumberRequest) { r.NumberE164 = v.v })
 	}
-	for _, d := range []plp.BlockDirection{"", "in", "INBOUND", "sideways"} {
+	for _, d := range []plp.BlockDirection{" inbound", "inbound\n", "in\x00", plp.BlockDirection(hostileMB)} {
 		blocked(fmt.Sprintf("direction %q", d), "direction", func(r *plp.BlockedNumberRequest) { r.Direction = d })
 	}
 	blocked("description CR/LF", "description", func(r *plp.BlockedNumberRequest) { r.Description = hostileCRLF })
@@ -409,7 +425,7 @@ func hostileCases() []hostileCase {
 	uupd("no field", "UserUpdateRequest", plp.UserUpdateRequest{})
 	uupd("fullName whitespace", "fullName", plp.UserUpdateRequest{FullName: plp.Ptr("  ")})
 	uupd("email no @", "email", plp.UserUpdateRequest{Email: plp.Ptr("sam")})
-	uupd("type root", "type", plp.UserUpdateRequest{Type: plp.Ptr(plp.UserType("root"))})
+	uupd("type CR/LF", "type", plp.UserUpdateRequest{Type: plp.Ptr(plp.UserType("admin\r\nX-Injected: yes"))})
 	for _, pin := range []string{"", "12345", "1234567", "12a456", "１２３４５６", "-12345", "12 345", "1e5000", "123\n456"} {
 		uupd(fmt.Sprintf("pin %q", pin), "pin", plp.UserUpdateRequest{PIN: plp.Ptr(pin)})
 	}
@@ -428,20 +444,19 @@ func hostileCases() []hostileCase {
 			return c.Users.UpdateScheduleSettings(ctx, "c1", "u1", r)
 		})
 	}
-	sched("no days", "days", func(r *plp.ScheduleSettings) { r.Days = nil })
-	sched("day Mon", "days[0].day", func(r *plp.ScheduleSettings) { r.Days[0].Day = "Mon" })
+	sched("nothing set", "ScheduleSettings", func(r *plp.ScheduleSettings) { *r = plp.ScheduleSettings{} })
+	sched("day with NUL", "days[0].day", func(r *plp.ScheduleSettings) { r.Days[0].Day = "Mon\x00" })
 	sched("day twice", "days[1].day", func(r *plp.ScheduleSettings) { r.Days = append(r.Days, r.Days[0]) })
-	sched("availability unknown", "days[0].availability", func(r *plp.ScheduleSettings) { r.Days[0].Availability = "sometimes" })
+	sched("availability CR/LF", "days[0].availability", func(r *plp.ScheduleSettings) { r.Days[0].Availability = "all_day\r\n" })
 	for _, tm := range []string{"25:00", "9:00", "09:60", "0900", "09:0\n0", "０９:００", "-1:00", "24:00"} {
 		sched(fmt.Sprintf("from %q", tm), "days[0].from", func(r *plp.ScheduleSettings) { r.Days[0].From = tm })
 	}
 	sched("to before from", "days[0].to", func(r *plp.ScheduleSettings) { r.Days[0].From, r.Days[0].To = "17:00", "09:00" })
 	sched("from with all_day", "days[0].from", func(r *plp.ScheduleSettings) { r.Days[0].Availability = plp.AvailabilityAllDay })
-	sched("outOfHoursAction unknown", "outOfHoursAction", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = "hang_up" })
+	sched("outOfHoursAction padded", "outOfHoursAction", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = " voicemail" })
 	sched("redirectUserID traversal", "redirectUserID", func(r *plp.ScheduleSettings) {
 		r.OutOfHoursAction, r.RedirectUserID = plp.OutOfHoursRedirectUser, "../u1"
 	})
-	sched("redirectUserID missing", "redirectUserID", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = plp.OutOfHoursRedirectUser })
 	sched("redirectNumber letters", "redirectNumber", func(r *plp.ScheduleSettings) {
 		r.OutOfHoursAction, r.RedirectNumber = plp.OutOfHoursRedirectExternal, "call reception"
 	})
@@ -534,7 +549,10 @@ func hostileCases() []hostileCase {
 	perm("no field", "UserPermissions", plp.UserPermissions{})
 	perm("maxUsers -1", "maxUsers", plp.UserPermissions{MaxUsers: plp.Ptr(-1)})
 	perm("maxNumbers MinInt", "maxNumbers", plp.UserPermissions{MaxNumbers: plp.Ptr(math.MinInt)})
-	for _, v := range hostileText[:5] {
+	add("PartnerUsers.Create/nothing set", "PartnerUserCreateRequest", func(ctx X, c C) error {
+		return hostileErr(c.PartnerUsers.Create(ctx, plp.PartnerUserCreateRequest{FullName: " "}))
+	})
+	for _, v := range hostileText[2:6] {
 		add("PartnerUsers.Create/fullName "+v.name, "fullName", func(ctx X, c C) error {
 			return hostileErr(c.PartnerUsers.Create(ctx, plp.PartnerUserCreateRequest{FullName: v.v, Email: "p@example.com"}))
 		})

@@ -127,13 +127,22 @@ func (a *AvailableNumber) decodeWith(dec objectDecoder) error {
 
 // NumberCreateRequest is the body of Numbers.Create (fields inferred).
 type NumberCreateRequest struct {
-	NumberE164 string `json:"numberE164"` // a number from ListAvailable; any UK form, sent as 44…
+	NumberE164 string `json:"numberE164,omitzero"` // a number from ListAvailable; any UK form, sent as 44…
 }
 
 func (r NumberCreateRequest) normalize() (NumberCreateRequest, error) {
 	var c checker
-	c.check("numberE164", &r.NumberE164, ddiE164)
+	c.optional("numberE164", &r.NumberE164, ddiE164)
+	c.fail(setsNothing("NumberCreateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Numbers.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r NumberCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // numberAllocateRequest is the body of Numbers.Allocate.
@@ -164,6 +173,14 @@ func (o AvailableNumbersOptions) normalize() (AvailableNumbersOptions, error) {
 	return o, c.err
 }
 
+// Validate reports the first problem Numbers.ListAvailable would refuse o for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (o AvailableNumbersOptions) Validate() error {
+	_, err := o.normalize()
+	return err
+}
+
 func (o AvailableNumbersOptions) query() url.Values {
 	q := url.Values{"numberType": {string(o.NumberType)}}
 	if o.AreaCode != "" {
@@ -172,23 +189,10 @@ func (o AvailableNumbersOptions) query() url.Values {
 	return q
 }
 
-// areaCode normalises a UK area code given as 0…, +44… or 44… to its E.164
-// digits without "+" ("44161").
-func areaCode(field, s string) (string, error) {
-	d, err := ukDigits(field, s, "area code", 2, 5)
-	if err != nil {
-		return "", err
-	}
-	if d[0] < '1' || d[0] > '3' {
-		return "", invalid(field, "is not a geographic or non-geographic area code")
-	}
-	return "44" + d, nil
-}
-
 // List returns the numbers of a customer and whom each is allocated to
 // ("List Customer Numbers").
 //
-// API: GET /customers/{customerID}/numbers/
+// API: GET /customers/{customerID}/numbers/ (observed)
 func (s *NumbersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]Number, error) {
 	path, err := expandPath(pathNumbers, customerID)
 	if err != nil {
@@ -204,8 +208,7 @@ func (s *NumbersService) List(ctx context.Context, customerID string, opts ...Ca
 // it up with List before trying again. ErrNumberInFlight means the number
 // is in another order: choose another.
 //
-// API: POST /customers/{customerID}/numbers (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: POST /customers/{customerID}/numbers (inferred)
 func (s *NumbersService) Create(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumbersCreate, customerID)
 	if err == nil {
@@ -219,8 +222,7 @@ func (s *NumbersService) Create(ctx context.Context, customerID string, req Numb
 
 // Get returns one number of a customer ("Get Customer Number").
 //
-// API: GET /customers/{customerID}/numbers/{numberID} (path inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID}/numbers/{numberID} (inferred)
 func (s *NumbersService) Get(ctx context.Context, customerID, numberID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumber, customerID, numberID)
 	if err != nil {
@@ -235,7 +237,7 @@ func (s *NumbersService) Get(ctx context.Context, customerID, numberID string, o
 // another number, allocate the new number before deallocating the old one,
 // as the observed client does, so the user is never left without one.
 //
-// API: PUT /customers/{customerID}/numbers/{numberID}/allocate
+// API: PUT /customers/{customerID}/numbers/{numberID}/allocate (observed)
 func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, userID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumberAllocate, customerID, numberID)
 	if err == nil {
@@ -251,7 +253,7 @@ func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, use
 // updated number, with AllocatedTo nil ("Deallocate Customer Number").
 // Idempotent (a DELETE): retried on 5xx and network errors.
 //
-// API: DELETE /customers/{customerID}/numbers/{numberID}/deallocate
+// API: DELETE /customers/{customerID}/numbers/{numberID}/deallocate (observed)
 func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumberDeallocate, customerID, numberID)
 	if err != nil {
@@ -263,8 +265,7 @@ func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID st
 // ListAreaCodes returns the UK area codes ListAvailable accepts ("List Area
 // Codes").
 //
-// API: GET /numbers/area-codes (path inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: GET /numbers/area-codes (inferred)
 func (s *NumbersService) ListAreaCodes(ctx context.Context, opts ...CallOption) ([]AreaCode, error) {
 	return getList[AreaCode](ctx, s.client, &call{op: "Numbers.ListAreaCodes", tmpl: pathAreaCodes, path: pathAreaCodes, opts: opts})
 }
@@ -274,11 +275,53 @@ func (s *NumbersService) ListAreaCodes(ctx context.Context, opts ...CallOption) 
 // tied up in another in-flight order: using it can fail later with
 // ErrNumberInFlight, so keep a few spare.
 //
-// API: GET /numbers/available?numberType=&areaCode=
+// API: GET /numbers/available?numberType=&areaCode= (observed)
 func (s *NumbersService) ListAvailable(ctx context.Context, filter AvailableNumbersOptions, opts ...CallOption) ([]AvailableNumber, error) {
 	filter, err := filter.normalize()
 	if err != nil {
 		return nil, err
 	}
 	return getList[AvailableNumber](ctx, s.client, &call{op: "Numbers.ListAvailable", tmpl: pathAvailableNumbers, path: pathAvailableNumbers, query: filter.query(), opts: opts})
+}
+
+func numberID(n *Number) string { return n.ID }
+
+// FindByNumber returns the customer's number that is number, given in any
+// UK form and compared through the SDK's number parser. No match is an
+// error matching ErrNotFound, more than one ErrAmbiguous.
+//
+// Cost: one request (Numbers.List, scanned here: the API has no known
+// filter).
+func (s *NumbersService) FindByNumber(ctx context.Context, customerID, number string, opts ...CallOption) (*Number, error) {
+	number, err := numberE164("number", number)
+	if err != nil {
+		return nil, err
+	}
+	list := func() ([]Number, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("Numbers.FindByNumber", "number", list, numberID, func(n *Number) bool { return sameNumber(n.NumberE164, number) })
+}
+
+// CreateOrFind adds a number to a customer, settling an unknown outcome
+// itself as Customers.CreateOrFind does, with the number as the key: on
+// ErrOutcomeUnknown the number is looked up among the customer's for the
+// settle window and Create is sent once more only if it stayed absent;
+// ErrNumberInFlight on that second send adopts the number if the customer
+// has it (the first send's order is what holds it). A number another
+// customer holds is not found, so its conflict is returned.
+//
+// Cost: Create's one request, plus one Numbers.List per look when the
+// outcome is unknown. opts apply to every request; WithResponseInto
+// describes the last.
+func (s *NumbersService) CreateOrFind(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Ensured[Number], error) {
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, NumberCreateRequest.normalize)
+	if err != nil {
+		return nil, err
+	}
+	return ensure(ctx, window, creation[Number]{
+		op: "Numbers.CreateOrFind", what: "number", id: numberID,
+		differs: func(*Number) string { return "" }, // the number is the whole request
+		create:  func() (*Number, error) { return s.Create(ctx, customerID, req, opts...) },
+		find:    func() (*Number, error) { return s.FindByNumber(ctx, customerID, norm.NumberE164, opts...) },
+		hint:    "check customer " + customerID + "'s numbers in the partner portal before adding it again",
+	})
 }

@@ -4,15 +4,18 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // Order paths, relative to the base URL. Only POST
 // /customers/{customerID}/orders is observed in a real client; the others
-// are inferred (see endpoints.md).
+// are inferred.
 const (
 	pathCustomerOrders = "/customers/{customerID}/orders"
 	pathOrders         = "/orders"
@@ -28,16 +31,20 @@ type OrderStatus string
 const OrderPlaced OrderStatus = "placed"
 
 // DeliveryAddress is where an order is shipped. It is not an Address: the
-// API uses numbered lines here (§5.2 of the API facts).
+// API uses numbered lines here.
 type DeliveryAddress struct {
 	Line1    string `json:"line1"`
 	Line2    string `json:"line2,omitzero"`
 	Line3    string `json:"line3,omitzero"`
 	Town     string `json:"town"`
 	County   string `json:"county,omitzero"`
-	Country  string `json:"country,omitzero"` // a real client sends "United Kingdom"
+	Country  string `json:"country,omitzero"` // empty is sent as "United Kingdom", as a real client always does
 	Postcode string `json:"postcode"`         // sent upper case without spaces: "M11AA"
 }
+
+// defaultCountry is the country an order is sent with when the caller
+// leaves DeliveryAddress.Country empty.
+const defaultCountry = "United Kingdom"
 
 // normalize checks a delivery address; prefix is its JSON path.
 func (a DeliveryAddress) normalize(prefix string, c *checker) DeliveryAddress {
@@ -48,6 +55,7 @@ func (a DeliveryAddress) normalize(prefix string, c *checker) DeliveryAddress {
 		c.check("town", &a.Town, requiredText)
 		c.optional("county", &a.County, requiredText)
 		c.optional("country", &a.Country, requiredText)
+		a.Country = cmp.Or(a.Country, defaultCountry)
 		c.check("postcode", &a.Postcode, postcode)
 	})
 	return a
@@ -103,6 +111,14 @@ func (r OrderCreateRequest) normalize() (OrderCreateRequest, error) {
 		}
 	}
 	return r, c.err
+}
+
+// Validate reports the first problem Orders.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r OrderCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // checkOrderItems checks product IDs and quantities; name is the JSON path
@@ -185,8 +201,7 @@ func (o *Order) decodeWith(dec objectDecoder) error {
 
 // List returns a customer's hardware orders ("List Customer Orders").
 //
-// API: GET /customers/{customerID}/orders (path inferred from public
-// material; if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID}/orders (inferred)
 func (s *OrdersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]Order, error) {
 	path, err := expandPath(pathCustomerOrders, customerID)
 	if err != nil {
@@ -209,7 +224,7 @@ func (s *OrdersService) List(ctx context.Context, customerID string, opts ...Cal
 // orders before sending it again; a redirect every time usually means the
 // base URL needs changing (WithBaseURL).
 //
-// API: POST /customers/{customerID}/orders
+// API: POST /customers/{customerID}/orders (observed)
 func (s *OrdersService) Create(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Order, error) {
 	path, err := expandPath(pathCustomerOrders, customerID)
 	if err == nil {
@@ -224,8 +239,112 @@ func (s *OrdersService) Create(ctx context.Context, customerID string, req Order
 // ListAll returns the hardware orders of every customer of the partner
 // ("List Orders for Partner").
 //
-// API: GET /orders (path inferred from public material; if your account's
-// reference differs, call Client.Do).
+// API: GET /orders (inferred)
 func (s *OrdersService) ListAll(ctx context.Context, opts ...CallOption) ([]Order, error) {
 	return getList[Order](ctx, s.client, &call{op: "Orders.ListAll", tmpl: pathOrders, path: pathOrders, opts: opts})
+}
+
+func orderID(o *Order) string { return o.ID }
+
+// orderClockSkew is how much earlier than its send Orders.CreateOrFind
+// lets a matching order have been created, for a server clock behind ours.
+const orderClockSkew = 5 * time.Minute
+
+// matches reports whether o is what an order of these product quantities,
+// to this postcode, created after after, would look like. What the API
+// does not list (the delivery address, the creation time) is not held
+// against it.
+func (o *Order) matches(want map[string]int, postcode string, after time.Time) bool {
+	got := map[string]int{}
+	for _, p := range o.Products {
+		got[p.ID] += p.Quantity
+	}
+	if !maps.Equal(want, got) {
+		return false
+	}
+	var w struct {
+		DeliveryAddress struct {
+			Postcode string `json:"postcode"`
+		} `json:"deliveryAddress"`
+	}
+	if len(o.Raw) > 0 && json.Unmarshal(o.Raw, &w) == nil && w.DeliveryAddress.Postcode != "" &&
+		!samePostcode(w.DeliveryAddress.Postcode, postcode) {
+		return false
+	}
+	if created, ok := parseCreated(o.Created); ok && !after.IsZero() && created.Before(after) {
+		return false
+	}
+	return true
+}
+
+// parseCreated reads a creation time as an API may send it: RFC 3339, or
+// the same without a zone (taken as UTC).
+func parseCreated(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// FindMatching returns the customer's order that req would have placed:
+// the same products in the same quantities, and the same delivery
+// postcode when the API lists it. With WithCreatedAfter, orders the API
+// says were created before that time are skipped. No match is an error
+// matching ErrNotFound; more than one (an identical order placed before)
+// ErrAmbiguous, never a guess.
+//
+// Cost: one request (Orders.List, scanned here: the API has no known
+// filter).
+func (s *OrdersService) FindMatching(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Order, error) {
+	cc, err := newCallConfig(opts)
+	if err == nil {
+		err = checkID("customerID", customerID)
+	}
+	if err == nil {
+		req, err = req.normalize()
+	}
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]int{}
+	for _, p := range req.Products {
+		want[p.ID] += p.Quantity
+	}
+	list := func() ([]Order, error) { return s.List(ctx, customerID, opts...) }
+	return findOne("Orders.FindMatching", "order", list, orderID, func(o *Order) bool {
+		return o.matches(want, req.DeliveryAddress.Postcode, cc.createdAfter)
+	})
+}
+
+// CreateOrFind places a hardware order, settling an unknown outcome by a
+// lookup but never by sending the order again: a second order ships, and
+// bills, a second set of hardware.
+//
+// On ErrOutcomeUnknown it looks for the order with FindMatching (created
+// at most five minutes before the send by the API's clock, unless opts
+// hold WithCreatedAfter) for the settle window. One match:
+// OutcomeFound. None, or several (an identical order placed just before),
+// is a *VerificationError (ErrNeedsVerification) for a person to check in
+// the portal before ordering again. Any other failure is returned as
+// Create returns it.
+//
+// Cost: Create's one request, plus one Orders.List per look when the
+// outcome is unknown. opts apply to every request; WithResponseInto
+// describes the last.
+func (s *OrdersService) CreateOrFind(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Ensured[Order], error) {
+	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, OrderCreateRequest.normalize)
+	if err != nil {
+		return nil, err
+	}
+	findOpts := append([]CallOption{WithCreatedAfter(time.Now().Add(-orderClockSkew))}, opts...)
+	return ensure(ctx, window, creation[Order]{
+		op: "Orders.CreateOrFind", what: "order", id: orderID, once: true,
+		differs: func(*Order) string { return "" }, // FindMatching matched it to req
+		create:  func() (*Order, error) { return s.Create(ctx, customerID, req, opts...) },
+		find:    func() (*Order, error) { return s.FindMatching(ctx, customerID, req, findOpts...) },
+		hint: fmt.Sprintf("check customer %s's orders in the partner portal for %d product line(s) delivered to %s before ordering again",
+			customerID, len(norm.Products), norm.DeliveryAddress.Postcode),
+	})
 }

@@ -1,8 +1,11 @@
 package phonelineplus
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
-// Product paths, relative to the base URL (inferred, see endpoints.md).
+// Product paths, relative to the base URL (inferred).
 const pathProducts = "/products"
 
 // ProductsService handles the hardware catalogue. Use it as Client.Products.
@@ -42,8 +45,24 @@ func (p *Product) decodeWith(dec objectDecoder) error {
 
 // List returns the hardware catalogue ("List Products").
 //
-// API: GET /products (path and fields inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: GET /products (inferred)
 func (s *ProductsService) List(ctx context.Context, opts ...CallOption) ([]Product, error) {
 	return getList[Product](ctx, s.client, &call{op: "Products.List", tmpl: pathProducts, path: pathProducts, opts: opts})
+}
+
+func productID(p *Product) string { return p.ID }
+
+// FindBySKU returns the catalogue's product with the SKU code sku ("W73P",
+// compared case-insensitively), whose ID is what OrderItem.ID takes. No
+// match is an error matching ErrNotFound, more than one ErrAmbiguous.
+//
+// Cost: one request (Products.List, scanned here: the API has no known
+// filter). Keep the catalogue if you look up many SKUs.
+func (s *ProductsService) FindBySKU(ctx context.Context, sku string, opts ...CallOption) (*Product, error) {
+	sku = strings.TrimSpace(sku)
+	if !isSKU(sku) {
+		return nil, invalid("sku", "is not a SKU code (letters, digits, '-' and '_')")
+	}
+	list := func() ([]Product, error) { return s.List(ctx, opts...) }
+	return findOne("Products.FindBySKU", "product", list, productID, func(p *Product) bool { return strings.EqualFold(p.SKU, sku) })
 }

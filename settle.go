@@ -167,9 +167,13 @@ func absent(err error) bool {
 	return errors.As(err, &le) && len(le.ids) == 0
 }
 
-// findOne returns the one item that match accepts; op and what name the
-// lookup in its errors, id gives an item's ID.
-func findOne[T any](op, what string, items []T, id func(*T) string, match func(*T) bool) (*T, error) {
+// findOne returns the one item of list's that match accepts; op and what
+// name the lookup in its errors, id gives an item's ID.
+func findOne[T any](op, what string, list func() ([]T, error), id func(*T) string, match func(*T) bool) (*T, error) {
+	items, err := list()
+	if err != nil {
+		return nil, err
+	}
 	var found []*T
 	for i := range items {
 		if match(&items[i]) {
@@ -230,16 +234,22 @@ type creation[T any] struct {
 	hint string
 }
 
-// settleWindow returns the settle window opts ask for, or the client's.
-func (c *Client) settleWindow(opts []CallOption) (time.Duration, error) {
+// prepare checks a CreateOrFind's arguments before anything is sent: its
+// options, its path IDs (idErr, from checkID or expandPath) and its
+// request, which it returns normalised, with the settle window to use.
+func prepare[R any](c *Client, opts []CallOption, idErr error, req R, normalize func(R) (R, error)) (R, time.Duration, error) {
 	cc, err := newCallConfig(opts)
-	if err != nil {
-		return 0, err
+	if err == nil {
+		err = idErr
 	}
+	if err == nil {
+		req, err = normalize(req)
+	}
+	window := c.core.settleWindow
 	if cc.settle >= 0 {
-		return cc.settle, nil
+		window = cc.settle
 	}
-	return c.core.settleWindow, nil
+	return req, window, err
 }
 
 // ensure runs a create-or-find: send the create; on an unknown outcome,

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,10 +34,13 @@ const testWindow = plp.DefaultSettleWindow
 // request that isCreate accepts) the n-th step; creates past the steps go
 // through. It counts the creates the client sent.
 type settleScript struct {
+	srv      *phonelineplustest.Server
 	next     http.RoundTripper
 	isCreate func(*http.Request) bool
 	steps    []step
 	dupLists bool // every list answer holds each item twice, under two IDs
+	// failLists answers every list with 503 when set.
+	failLists bool
 
 	mu    sync.Mutex
 	sent  int
@@ -50,7 +55,12 @@ func (s *settleScript) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Method == http.MethodGet {
 		s.mu.Lock()
 		s.lists++
+		fail := s.failLists
 		s.mu.Unlock()
+		if fail {
+			return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable",
+				Header: http.Header{}, Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
+		}
 		resp, err := s.next.RoundTrip(r)
 		if err == nil && s.dupLists {
 			resp = duplicateItems(resp)
@@ -100,6 +110,36 @@ func (s *settleScript) forward(r *http.Request) {
 	}
 }
 
+// faulted lets the create through with a one-off fault of the fake's.
+func faulted(f phonelineplustest.Fault) step {
+	return func(s *settleScript, r *http.Request) (*http.Response, error) {
+		once := f
+		once.Method, once.Path, once.Times = r.Method, strings.TrimPrefix(r.URL.Path, phonelineplustest.BasePath), 1
+		s.srv.InjectFault(once)
+		return s.next.RoundTrip(r)
+	}
+}
+
+// commitAfter answers 500 "Timeout" at once and commits the create only
+// d later (the fake's timeout-commit-later): a lookup before then sees
+// nothing. d == 0 commits before answering (the fake's timeout-after).
+func commitAfter(d time.Duration) step {
+	if d == 0 {
+		return faulted(phonelineplustest.Fault{Action: phonelineplustest.FaultTimeoutAfter})
+	}
+	return faulted(phonelineplustest.Fault{Action: phonelineplustest.FaultTimeoutCommitLater, CommitAfter: d})
+}
+
+// through lets the create reach the fake as usual.
+func through(s *settleScript, r *http.Request) (*http.Response, error) { return s.next.RoundTrip(r) }
+
+// lost answers 500 "Timeout" and drops the create: it never happens.
+var lost = faulted(phonelineplustest.Fault{Action: phonelineplustest.FaultRespond, Status: http.StatusInternalServerError, Body: "Timeout"})
+
+// withoutID lets the create through and its answer leaves out every ID
+// (the fake's omit-id).
+var withoutID = faulted(phonelineplustest.Fault{Action: phonelineplustest.FaultOmitID})
+
 // timeout answers 500 "Timeout", as the gateway does.
 func timeout(r *http.Request) *http.Response {
 	return &http.Response{
@@ -110,24 +150,6 @@ func timeout(r *http.Request) *http.Response {
 		ContentLength: int64(len("Timeout")), Request: r,
 	}
 }
-
-// commitAfter answers 500 "Timeout" at once and lets the create reach the
-// fake only after d: a lookup before then sees nothing. d == 0 is the
-// fake's own timeout-after-create.
-func commitAfter(d time.Duration) step {
-	return func(s *settleScript, r *http.Request) (*http.Response, error) {
-		c := detach(r)
-		if d == 0 {
-			s.forward(c)
-		} else {
-			time.AfterFunc(d, func() { s.forward(c) })
-		}
-		return timeout(r), nil
-	}
-}
-
-// lost answers 500 "Timeout" and drops the create: it never happens.
-func lost(_ *settleScript, r *http.Request) (*http.Response, error) { return timeout(r), nil }
 
 // held answers 500 "Timeout" and keeps the create back until the next
 // create, which releasePrevious lets through first: the first commits
@@ -153,21 +175,6 @@ func othersFirst(rival func()) step {
 		rival()
 		return s.next.RoundTrip(r)
 	}
-}
-
-// withoutID lets the create through and strips every ID from the answer.
-func withoutID(s *settleScript, r *http.Request) (*http.Response, error) {
-	resp, err := s.next.RoundTrip(r)
-	if err != nil {
-		return nil, err
-	}
-	return rewrite(resp, func(v any) any {
-		m, _ := v.(map[string]any)
-		for _, k := range idKeys {
-			delete(m, k)
-		}
-		return m
-	}), nil
 }
 
 var idKeys = []string{"ID", "id", "userID", "userId", "user_id", "customerID", "orderID"}
@@ -229,7 +236,7 @@ func newSettleEnv(t *testing.T, method, path string, steps ...step) *settleEnv {
 	srv := phonelineplustest.NewServer()
 	t.Cleanup(srv.Close)
 	want := strings.Split(strings.Trim(path, "/"), "/")
-	sc := &settleScript{next: srv.Transport(), steps: steps, isCreate: func(r *http.Request) bool {
+	sc := &settleScript{srv: srv, next: srv.Transport(), steps: steps, isCreate: func(r *http.Request) bool {
 		got := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, phonelineplustest.BasePath), "/"), "/")
 		if r.Method != method || len(got) != len(want) {
 			return false
@@ -247,13 +254,35 @@ func newSettleEnv(t *testing.T, method, path string, steps ...step) *settleEnv {
 	return e
 }
 
-func settleClient(t *testing.T, srv *phonelineplustest.Server, rt http.RoundTripper) *plp.Client {
+func settleClient(t *testing.T, srv *phonelineplustest.Server, rt http.RoundTripper, opts ...plp.Option) *plp.Client {
 	t.Helper()
 	keyID, secret := srv.Credentials()
-	c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()),
-		plp.WithHTTPClient(&http.Client{Transport: rt}), plp.WithLimiter(rate.NewLimiter(rate.Inf, 1)))
+	c, err := plp.New(keyID, secret, append([]plp.Option{plp.WithBaseURL(srv.URL()),
+		plp.WithHTTPClient(&http.Client{Transport: rt}), plp.WithLimiter(rate.NewLimiter(rate.Inf, 1))}, opts...)...)
 	require.NoError(t, err)
 	return c
+}
+
+// unpack reads a CreateOrFind's result as the scenarios compare it: its
+// outcome and its resource's ID.
+func unpack[T any](got *plp.Ensured[T], err error) (plp.Outcome, string, error) {
+	if err != nil {
+		return "", "", err
+	}
+	return got.Outcome, reflect.ValueOf(got.Resource).Elem().FieldByName("ID").String(), nil
+}
+
+// countOf returns a counter of the items of a list call that match accepts.
+func countOf[T any](match func(T) bool) func([]T, error) int {
+	return func(items []T, _ error) int {
+		n := 0
+		for _, it := range items {
+			if match(it) {
+				n++
+			}
+		}
+		return n
+	}
 }
 
 // assertVerification checks that err is a *VerificationError for op that
@@ -274,6 +303,8 @@ func assertVerification(t *testing.T, err error, op string, also ...error) *plp.
 // fixture is what a subject's setup made: the parents of the create.
 type fixture struct {
 	customerID, userID string
+	number             string // an available number, E.164
+	productID          string
 }
 
 // subject is one resource's create-or-find, as the scenarios drive it.
@@ -397,4 +428,135 @@ func runScenarios(t *testing.T, s subject) {
 			})
 		})
 	}
+}
+
+// The settle window is the client's (WithSettleWindow) unless the call
+// gives its own (WithCallSettleWindow); 0 looks once.
+func TestSettleWindowOptions(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		client []plp.Option
+		call   []plp.CallOption
+		want   time.Duration
+		looks  int
+	}{
+		{name: "default", want: 10 * time.Second, looks: 6},
+		{name: "client", client: []plp.Option{plp.WithSettleWindow(2 * time.Second)}, want: 2 * time.Second, looks: 4},
+		{name: "call over client", client: []plp.Option{plp.WithSettleWindow(time.Minute)},
+			call: []plp.CallOption{plp.WithCallSettleWindow(0)}, want: 0, looks: 1},
+		{name: "a minute", call: []plp.CallOption{plp.WithCallSettleWindow(time.Minute)}, want: time.Minute, looks: 19},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				e := newSettleEnv(t, "POST", "/customers", lost)
+				e.client = settleClient(t, e.srv, e.script, tc.client...)
+				start := time.Now()
+
+				got, err := e.client.Customers.CreateOrFind(t.Context(), settleCustomer, tc.call...)
+
+				require.NoError(t, err)
+				assert.Equal(t, plp.OutcomeCreated, got.Outcome)
+				assert.Equal(t, tc.want, time.Since(start))
+				assert.Equal(t, tc.looks, e.script.listCount())
+				assert.Equal(t, 2, e.script.creates())
+			})
+		})
+	}
+	_, err := plp.New("k", "s", plp.WithSettleWindow(-time.Second))
+	assert.ErrorIs(t, err, plp.ErrValidation)
+}
+
+// A context deadline inside the window ends the looking: the create is
+// not sent again, and the error says both what happened and why it stopped.
+func TestSettleBoundedByContext(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e := newSettleEnv(t, "POST", "/customers", lost)
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+		start := time.Now()
+
+		_, err := e.client.Customers.CreateOrFind(ctx, settleCustomer)
+
+		assert.ErrorIs(t, err, plp.ErrOutcomeUnknown)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.NotErrorIs(t, err, plp.ErrNeedsVerification, "calling again later settles it")
+		assert.Equal(t, 3*time.Second, time.Since(start))
+		assert.Equal(t, 1, e.script.creates())
+	})
+}
+
+// The looks wait on the limiter like any call: at PhoneLine+'s 100 a
+// minute the window still settles, and the fake never answers 429.
+func TestSettleUnderTheDefaultLimiter(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e := newSettleEnv(t, "POST", "/customers", lost)
+		keyID, secret := e.srv.Credentials()
+		client, err := plp.New(keyID, secret, plp.WithBaseURL(e.srv.URL()), plp.WithHTTPClient(&http.Client{Transport: e.script}))
+		require.NoError(t, err)
+		start := time.Now()
+
+		got, err := client.Customers.CreateOrFind(t.Context(), settleCustomer)
+
+		require.NoError(t, err)
+		assert.Equal(t, plp.OutcomeCreated, got.Outcome)
+		assert.GreaterOrEqual(t, time.Since(start), testWindow)
+		for _, r := range e.srv.Requests() {
+			assert.NotEqual(t, http.StatusTooManyRequests, r.Status)
+		}
+		assert.Equal(t, 2, e.script.creates())
+	})
+}
+
+// Both sends unknown and nothing found after either: a person decides.
+func TestSettleBothSendsUnknown(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e := newSettleEnv(t, "POST", "/customers", lost, lost)
+
+		_, err := e.client.Customers.CreateOrFind(t.Context(), settleCustomer)
+
+		ve := assertVerification(t, err, "Customers.CreateOrFind", plp.ErrOutcomeUnknown, plp.ErrServer)
+		assert.Contains(t, ve.Reason, "sent twice")
+		var apiErr *plp.APIError
+		require.ErrorAs(t, err, &apiErr, "the cause is reachable")
+		assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
+		assert.Equal(t, 2, e.script.creates())
+		assert.True(t, strings.HasPrefix(err.Error(), "phonelineplus: Customers.CreateOrFind needs verification: sent twice"), err.Error())
+	})
+}
+
+// A lookup that fails (the list endpoint is down) settles nothing: the
+// error matches both failures and nothing is sent again.
+func TestSettleLookupFails(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e := newSettleEnv(t, "POST", "/customers", lost)
+		e.script.failLists = true
+
+		_, err := e.client.Customers.CreateOrFind(t.Context(), settleCustomer)
+
+		assert.ErrorIs(t, err, plp.ErrOutcomeUnknown)
+		assert.ErrorIs(t, err, plp.ErrServer)
+		var apiErr *plp.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.NotErrorIs(t, err, plp.ErrNeedsVerification)
+		assert.Contains(t, err.Error(), "then looking it up failed")
+		assert.Equal(t, 1, e.script.creates())
+		assert.Equal(t, 1+plp.DefaultMaxRetries, e.script.listCount(), "one look, with the SDK's retries of a GET")
+	})
+}
+
+func TestVerificationError(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("phonelineplus: POST /x: outcome unknown")
+	err := error(&plp.VerificationError{Operation: "Orders.CreateOrFind", Reason: "no matching order appeared", Hint: "check the portal", Err: cause})
+	assert.Equal(t, "phonelineplus: Orders.CreateOrFind needs verification: no matching order appeared; check the portal: POST /x: outcome unknown", err.Error())
+	assert.ErrorIs(t, err, plp.ErrNeedsVerification)
+	assert.ErrorIs(t, err, cause)
+	assert.NotErrorIs(t, err, plp.ErrOutcomeUnknown)
+	assert.Equal(t, "phonelineplus: Devices.CreateOrFind needs verification: why", (&plp.VerificationError{Operation: "Devices.CreateOrFind", Reason: "why"}).Error())
 }

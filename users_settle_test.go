@@ -23,14 +23,7 @@ func withCustomer(t *testing.T, e *settleEnv) fixture {
 }
 
 func countUsers(e *settleEnv, customerID, email string) int {
-	users, _ := e.rival.Users.List(context.Background(), customerID)
-	n := 0
-	for _, u := range users {
-		if strings.EqualFold(u.Email, email) {
-			n++
-		}
-	}
-	return n
+	return countOf(func(u plp.User) bool { return strings.EqualFold(u.Email, email) })(e.rival.Users.List(context.Background(), customerID))
 }
 
 func TestUsersCreateOrFind(t *testing.T) {
@@ -39,12 +32,7 @@ func TestUsersCreateOrFind(t *testing.T) {
 		op: "Users.CreateOrFind", method: "POST", path: "/customers/*/users",
 		setup: withCustomer,
 		run: func(ctx context.Context, e *settleEnv, fx fixture) (plp.Outcome, string, error) {
-			got, err := e.client.Users.CreateOrFind(ctx, fx.customerID, settleUser)
-			if err != nil {
-				return "", "", err
-			}
-			assert.Equal(t, settleUser.FullName, got.Resource.FullName)
-			return got.Outcome, got.Resource.ID, nil
+			return unpack(e.client.Users.CreateOrFind(ctx, fx.customerID, settleUser))
 		},
 		// An admin of the customer added a user with that email under
 		// another name, in the portal.

@@ -336,7 +336,11 @@ func (f Fault) String() string {
 	if f.Location != "" {
 		add("location=" + quoteWord(f.Location))
 	}
-	if f.Times != 0 {
+	switch f.Times {
+	case 0:
+	case 1:
+		add("once")
+	default:
 		add("times=" + strconv.Itoa(f.Times))
 	}
 	if f.Probability != 0 {

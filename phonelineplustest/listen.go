@@ -54,18 +54,48 @@ func (s *Server) listen(cfg config) error {
 			return err
 		}
 	}
-	s.url = "http://" + ln.Addr().String() + BasePath
+	scheme := "http"
 	s.hs = &http.Server{
 		Handler:           http.HandlerFunc(s.serveListener),
 		ReadHeaderTimeout: 30 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
+	if cfg.tls {
+		tc, err := s.newTLS(ln.Addr())
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		s.hs.TLSConfig, scheme = tc, "https"
+	}
+	s.url = scheme + "://" + dialable(ln.Addr()) + BasePath
 	s.served = goOutsideBubble(func() {
-		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		var err error
+		if cfg.tls {
+			err = s.hs.ServeTLS(ln, "", "")
+		} else {
+			err = s.hs.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			_ = ln.Close()
 		}
 	})
 	return nil
+}
+
+// dialable returns the host:port a client on this machine dials for a
+// listener's address: 127.0.0.1 for one listening on every address
+// ("0.0.0.0", "::"), which is also a URL the SDK accepts over plain HTTP.
+func dialable(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // serveListener serves a request that came through the listener, counting
@@ -85,7 +115,8 @@ func (s *Server) serveListener(w http.ResponseWriter, r *http.Request) {
 
 // Close stops the listener, closes its connections, and waits for the
 // requests it was serving to finish. After Close, Transport fails every
-// request. State and Requests stay readable. Close may be called more
+// request, and commits pending from FaultTimeoutCommitLater never happen.
+// State and Requests stay readable. Close may be called more
 // than once.
 func (s *Server) Close() {
 	s.once.Do(func() {
@@ -93,6 +124,10 @@ func (s *Server) Close() {
 		s.connMu.Lock()
 		s.connClosed = true
 		s.connMu.Unlock()
+		s.log.closeSubscribers() // ends the request log's streams
+		s.mu.Lock()
+		s.dropPending()
+		s.mu.Unlock()
 		_ = s.hs.Close()
 		<-goOutsideBubble(func() {
 			<-s.served

@@ -3,6 +3,7 @@ package phonelineplustest
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"log/slog"
@@ -40,6 +41,8 @@ type Server struct {
 	once    sync.Once
 	cfg     config // as NewServer was given it, for Reset
 	log     *requestLog
+	caPEM   []byte            // WithTLS: the authority to trust
+	caCert  *x509.Certificate // and its certificate
 
 	mu       sync.Mutex // guards st, keys, primary, lifetime, gen and pending
 	st       *state
@@ -253,6 +256,7 @@ type outcome struct {
 // send writes rep whole and records it.
 func (o *outcome) send(w http.ResponseWriter, rep reply) {
 	o.status = writeReply(w, rep)
+	rep.header = w.Header().Clone() // as sent, X-Request-Id and Content-Length included
 	o.sent = &rep
 }
 

@@ -2,7 +2,6 @@ package phonelineplustest
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -52,7 +51,6 @@ func same[T any](v T) T { return v }
 
 // state is everything the fake knows. The Server's mu guards it.
 type state struct {
-	rng            *rand.Rand
 	inFlightStatus int
 
 	customers    table[Customer]
@@ -77,7 +75,6 @@ type state struct {
 
 func newState(cfg *config) *state {
 	st := &state{
-		rng:            rand.New(rand.NewPCG(cfg.seed, 1)),
 		inFlightStatus: cfg.inFlightStatus,
 		customers:      newTable[Customer](),
 		users:          newTable[User](),
@@ -99,9 +96,15 @@ func newState(cfg *config) *state {
 	for _, a := range defaultAreaCodes {
 		st.areas[a.AreaCode] = a.Name
 	}
-	st.setProducts(defaultProducts())
-	for _, n := range defaultPool() {
-		_ = st.addToPool(n)
+	products := cfg.products
+	if products == nil {
+		products = defaultProducts()
+	}
+	st.setProducts(products)
+	if !cfg.noPool {
+		for _, n := range defaultPool() {
+			_ = st.addToPool(n)
+		}
 	}
 	return st
 }

@@ -269,3 +269,15 @@ func matchSegments(pattern, segs []string, wildcard string) ([]string, bool) {
 	}
 	return params, true
 }
+
+// APIHelp describes the API the fake serves, one endpoint a line, sorted
+// by path, for -h and the dashboard.
+func APIHelp() string {
+	lines := make([]string, 0, len(routes))
+	for _, rt := range routes {
+		p := "/" + strings.Join(rt.pattern, "/")
+		lines = append(lines, fmt.Sprintf("  %-7s %s%s", rt.method, BasePath, strings.ReplaceAll(p, "{}", "{id}")))
+	}
+	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[10:]+a[:9], b[10:]+b[:9]) })
+	return strings.Join(lines, "\n") + "\n"
+}

@@ -1,0 +1,373 @@
+package sheet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"github.com/phonelineplus-go/phonelineplus"
+)
+
+// The SDK checks a request only on the way to sending it: it has no
+// exported Validate. Validate therefore calls the create methods on a
+// client that cannot send: its token source refuses, so does its
+// transport, and its limiter never waits. A request the SDK rejects
+// returns the SDK's *ValidationError; one it accepts reaches the token
+// source and stops there with errOffline. Either way nothing leaves the
+// process, and the rules checked are the SDK's own.
+
+// errOffline is what the offline client returns for a request that passed
+// validation.
+var errOffline = errors.New("offline: nothing is sent")
+
+// offline is a token source, transport and limiter that refuse or do
+// nothing. It counts the requests that reached the transport, which tests
+// assert is zero: the token source already stops every call.
+type offline struct{ sent atomic.Int64 }
+
+func (o *offline) Token(context.Context) (phonelineplus.Token, error) {
+	return phonelineplus.Token{}, errOffline
+}
+
+func (o *offline) RoundTrip(*http.Request) (*http.Response, error) {
+	o.sent.Add(1)
+	return nil, errOffline
+}
+
+func (o *offline) Wait(context.Context) error { return nil }
+
+// newOfflineClient returns a client that can only validate.
+func newOfflineClient(o *offline) *phonelineplus.Client {
+	c, err := phonelineplus.New("offline", "offline",
+		phonelineplus.WithTokenSource(o),
+		phonelineplus.WithHTTPClient(&http.Client{Transport: o}),
+		phonelineplus.WithLimiter(o),
+		phonelineplus.WithMaxRetries(0),
+	)
+	if err != nil {
+		panic("sheet: offline client: " + err.Error()) // fixed options: cannot fail
+	}
+	return c
+}
+
+// Placeholders that pass the SDK's checks, put in place of a field
+// already reported so that the next check finds the next problem. They
+// are never sent.
+const (
+	placeholderText   = "x"
+	placeholderEmail  = "placeholder@example.com"
+	placeholderPhone  = "07700900000"
+	placeholderDDI    = "441610000000"
+	placeholderPost   = "M11AA"
+	placeholderID     = "offline"
+	maxChecksPerRow   = 32
+	numberPoolHint    = " (or leave it blank and give area_code to take one from the pool)"
+	productIndexGroup = 1
+)
+
+// Validate checks every row of wb with the SDK's own request validation,
+// offline, and returns the problems found, each at its sheet, row and
+// column. All problems of a row are found, not only the first: a field
+// reported is replaced by a placeholder and the row checked again.
+func Validate(ctx context.Context, wb *Workbook) ([]Problem, error) {
+	return validate(ctx, wb, &offline{})
+}
+
+// validate is Validate through off, whose count of requests tests read.
+func validate(ctx context.Context, wb *Workbook, off *offline) ([]Problem, error) {
+	v := &validator{client: newOfflineClient(off), known: make(map[cellKey]bool)}
+	for _, p := range wb.Problems {
+		if p.Severity == SeverityError {
+			v.known[cellKey{p.Sheet, p.Line, p.Column}] = true
+		}
+	}
+	for i := range wb.Customers {
+		if err := v.customer(ctx, &wb.Customers[i]); err != nil {
+			return v.problems, err
+		}
+	}
+	for i := range wb.Users {
+		if err := v.user(ctx, &wb.Users[i]); err != nil {
+			return v.problems, err
+		}
+	}
+	for i := range wb.Orders {
+		if err := v.order(ctx, &wb.Orders[i]); err != nil {
+			return v.problems, err
+		}
+	}
+	return v.problems, nil
+}
+
+type validator struct {
+	client   *phonelineplus.Client
+	problems []Problem
+	// known holds the cells with an error already: reading found it (a
+	// cell that is not UTF-8 reads as blank), or an earlier check did.
+	known map[cellKey]bool
+}
+
+// cellKey is a cell as a problem places it.
+type cellKey struct {
+	sheet string
+	line  int
+	col   string
+}
+
+// run checks a request until it passes, reporting each failure at the
+// cell where reports it and asking fix to put a placeholder there.
+func (v *validator) run(try func() error, report func(field, reason string), fix func(field string) bool) error {
+	last := ""
+	for range maxChecksPerRow {
+		err := try()
+		var ve *phonelineplus.ValidationError
+		switch {
+		case errors.As(err, &ve):
+		case err == nil || errors.Is(err, errOffline):
+			return nil
+		default:
+			return fmt.Errorf("validating offline: %w", err)
+		}
+		report(ve.Field, ve.Reason)
+		if ve.Field == last || !fix(ve.Field) {
+			return nil
+		}
+		last = ve.Field
+	}
+	return nil
+}
+
+// fieldColumn finds the column of a sheet whose Field is field.
+func fieldColumn(sheet, field string) string {
+	for _, c := range schemas[sheet].columns {
+		if c.Field == field {
+			return c.Name
+		}
+	}
+	return ""
+}
+
+func (v *validator) add(row Row, field, reason string) {
+	col := fieldColumn(row.Sheet, field)
+	p := row.Problem(SeverityError, col, reason)
+	if col == "" {
+		p.Message = field + " " + reason
+	}
+	p.Field = field
+	k := cellKey{p.Sheet, p.Line, p.Column}
+	if col != "" && v.known[k] {
+		return
+	}
+	v.known[k] = true
+	v.problems = append(v.problems, p)
+}
+
+// fixAddress puts a placeholder in an address field; prefix is its path.
+func fixAddress(a *phonelineplus.Address, prefix, field string) bool {
+	switch field {
+	case prefix + ".premises":
+		a.Premises = placeholderText
+	case prefix + ".street":
+		a.Street = placeholderText
+	case prefix + ".town":
+		a.Town = placeholderText
+	case prefix + ".county":
+		a.County = placeholderText
+	case prefix + ".postcode":
+		a.Postcode = placeholderPost
+	default:
+		return false
+	}
+	return true
+}
+
+func (v *validator) customer(ctx context.Context, c *Customer) error {
+	req := c.Request()
+	if req.Number.NumberE164 == "" && c.AreaCode != "" {
+		req.Number.NumberE164 = placeholderDDI // taken from the pool when applied
+	}
+	err := v.run(func() error {
+		_, err := v.client.Customers.Create(ctx, req)
+		return err
+	}, func(field, reason string) {
+		if field == "number.numberE164" && c.Number == "" {
+			reason += numberPoolHint
+		}
+		v.add(c.Row, field, reason)
+	}, func(field string) bool {
+		switch field {
+		case "plan":
+			req.Plan = phonelineplus.PlanStandard
+			if strings.TrimSpace(req.Email) == "" {
+				req.Email = placeholderEmail
+			}
+		case "companyName":
+			req.CompanyName = placeholderText
+		case "fullName":
+			req.FullName = placeholderText
+		case "contactNumber":
+			req.ContactNumber = placeholderPhone
+		case "number.numberE164":
+			req.Number.NumberE164 = placeholderDDI
+		case "email":
+			req.Email = placeholderEmail
+		default:
+			return fixAddress(&req.Address, "address", field)
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return v.areaCode(ctx, c.Row, c.AreaCode, c.Number != "", "number")
+}
+
+func (v *validator) user(ctx context.Context, u *User) error {
+	req := u.Request()
+	if req.PhoneNumber == "" && u.AreaCode != "" {
+		req.PhoneNumber = placeholderPhone
+	}
+	err := v.run(func() error {
+		_, err := v.client.Users.Create(ctx, placeholderID, req)
+		return err
+	}, func(field, reason string) { v.add(u.Row, field, reason) }, func(field string) bool {
+		switch field {
+		case "type":
+			req.Type = phonelineplus.UserStandard
+		case "fullName":
+			req.FullName = placeholderText
+		case "email":
+			req.Email = placeholderEmail
+		case "phoneNumber":
+			req.PhoneNumber = placeholderPhone
+		default:
+			return fixAddress(&req.Address, "address", field)
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return v.areaCode(ctx, u.Row, u.AreaCode, u.PhoneNumber != "", "phone_number")
+}
+
+// areaCode checks an area code with the SDK's search options; given says
+// whether the row also has a number, which makes the area code unused.
+func (v *validator) areaCode(ctx context.Context, row Row, code string, given bool, numberColumn string) error {
+	if code == "" {
+		return nil
+	}
+	if given {
+		v.problems = append(v.problems, row.Problem(SeverityWarning, "area_code", "is not used: the row gives "+numberColumn))
+		return nil
+	}
+	typ := phonelineplus.NumberTypeGeographic
+	if strings.HasPrefix(code, "03") || strings.HasPrefix(code, "443") || strings.HasPrefix(code, "+443") {
+		typ = phonelineplus.NumberTypeNonGeographic
+	}
+	return v.run(func() error {
+		_, err := v.client.Numbers.ListAvailable(ctx, phonelineplus.AvailableNumbersOptions{NumberType: typ, AreaCode: code})
+		return err
+	}, func(_, reason string) {
+		p := row.Problem(SeverityError, "area_code", reason)
+		if k := (cellKey{p.Sheet, p.Line, p.Column}); !v.known[k] {
+			v.known[k] = true
+			v.problems = append(v.problems, p)
+		}
+	}, func(string) bool { return false })
+}
+
+// productField matches the SDK's field names for an order's products.
+var productField = regexp.MustCompile(`^products\[([0-9]+)\]\.(ID|quantity)$`)
+
+func (v *validator) order(ctx context.Context, o *Order) error {
+	skus, _ := o.Products()
+	lineOf := make(map[string]Row, len(skus)) // a SKU's first line
+	for _, l := range o.Lines {
+		if _, ok := lineOf[l.SKU]; !ok {
+			lineOf[l.SKU] = l.Row
+		}
+	}
+	req, err := o.Request(
+		func(sku string) (string, bool) { return sku, true }, // a SKU has the shape of an ID; resolved online
+		func(string) (string, bool) { return placeholderID, true })
+	if err != nil {
+		return err
+	}
+	first := o.Lines[0].Row
+	return v.run(func() error {
+		_, err := v.client.Orders.Create(ctx, placeholderID, req)
+		return err
+	}, func(field, reason string) {
+		if m := productField.FindStringSubmatch(field); m != nil {
+			i, _ := strconv.Atoi(m[productIndexGroup])
+			if i < len(skus) {
+				v.add(lineOf[skus[i]], "products."+m[2], reason)
+				return
+			}
+		}
+		if strings.HasPrefix(field, "skuToUserMapping") {
+			// A SKU that cannot be a mapping key: on the first line that
+			// maps a device to a user, unless its SKU is already reported.
+			for _, l := range o.Lines {
+				if l.UserRef != "" {
+					v.add(l.Row, "products.ID", reason)
+					return
+				}
+			}
+		}
+		v.add(first, field, reason)
+	}, func(field string) bool {
+		if m := productField.FindStringSubmatch(field); m != nil {
+			i, _ := strconv.Atoi(m[productIndexGroup])
+			if i < len(req.Products) {
+				if m[2] == "ID" {
+					req.Products[i].ID = placeholderID
+				} else {
+					req.Products[i].Quantity = 1
+				}
+				return true
+			}
+			return false
+		}
+		d := &req.DeliveryAddress
+		switch field {
+		case "products":
+			req.Products = []phonelineplus.OrderItem{{ID: placeholderID, Quantity: 1}}
+		case "name":
+			req.Name = placeholderText
+		case "email":
+			req.Email = placeholderEmail
+		case "phoneNumber":
+			req.PhoneNumber = placeholderPhone
+		case "trackingEmail":
+			req.TrackingEmail = placeholderEmail
+		case "deliveryAddress.line1":
+			d.Line1 = placeholderText
+		case "deliveryAddress.line2":
+			d.Line2 = placeholderText
+		case "deliveryAddress.line3":
+			d.Line3 = placeholderText
+		case "deliveryAddress.town":
+			d.Town = placeholderText
+		case "deliveryAddress.county":
+			d.County = placeholderText
+		case "deliveryAddress.country":
+			d.Country = placeholderText
+		case "deliveryAddress.postcode":
+			d.Postcode = placeholderPost
+		default:
+			if strings.HasPrefix(field, "skuToUserMapping") {
+				req.SKUToUserMapping = nil
+				return true
+			}
+			return false
+		}
+		return true
+	})
+}

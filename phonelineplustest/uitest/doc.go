@@ -1,0 +1,6 @@
+// Package uitest holds the browser tests of the phonelineplustest
+// dashboard: chromedp drives a headless Chromium against a live fake. It
+// is a module of its own so that chromedp never enters the library's
+// go.mod. The tests skip, saying why, when no Chromium is installed (see
+// .ci/chromium.sh).
+package uitest
