@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	plp "github.com/phonelineplus-go/phonelineplus"
-	"github.com/phonelineplus-go/phonelineplus/phonelineplustest"
 )
 
 // hostileCase is one bad input: the call, and the field its
@@ -644,7 +643,7 @@ func TestHostileInputIsRejectedBeforeSending(t *testing.T) {
 	t.Logf("%d hostile inputs across %d fields: none sent", len(cases), len(fields))
 
 	// The wiring works: a valid call does reach the fake.
-	_, err = c.Products.List(t.Context())
+	_, err := c.Products.List(t.Context())
 	require.NoError(t, err)
 	assert.NotEmpty(t, srv.Requests())
 }
