@@ -30,7 +30,8 @@ import (
 // The token exchange (POST /auth) is an operation of its own, named
 // "Auth.Exchange", run inside the operation that needed the token.
 type Hooks struct {
-	// OperationStart is called when a method (or Client.Do) starts. The
+	// OperationStart is called when a method (or Client.Do) starts, once
+	// its input passed the checks (a *ValidationError starts nothing). The
 	// context it returns, if not nil, is used for the whole operation.
 	OperationStart func(ctx context.Context, op OperationInfo) context.Context
 	// OperationEnd is called once when the operation returns.
