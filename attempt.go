@@ -53,7 +53,13 @@ func (c *Client) ready(ctx context.Context, cl *call, op *operation, n int) (con
 		if op.obs.active() {
 			actx = op.obs.attemptStart(ctx, AttemptInfo{OperationInfo: op.info, Attempt: n, Start: granted})
 			if time.Since(granted) > slowHooks {
-				if _, err := op.wait(ctx, c.core.limiter); err != nil {
+				// A fresh slot, reported after the round trip: no hook
+				// runs between it and the request.
+				start := time.Now()
+				err := waitLimiter(ctx, c.core.limiter)
+				op.late = &LimiterWaitInfo{OperationInfo: op.info, Start: start, Wait: time.Since(start), Err: err}
+				if err != nil {
+					op.report(ctx)
 					return nil, nil, err
 				}
 			}
@@ -97,8 +103,8 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 	}
 	ctx, stop := context.WithTimeoutCause(ctx, timeout, cause)
 	defer stop()
-	w := &wire{limiter: c.core.limiter, info: op.info, stop: stop, paid: 1}
-	req, err := c.newRequest(w.trace(ctx), cl, u, payload, tok, w)
+	w := &wire{Context: ctx, limiter: c.core.limiter, info: op.info, stop: stop, paid: 1}
+	req, err := c.newRequest(w.traced(), cl, u, payload, tok, w)
 	if err != nil {
 		r.err = err
 		return r
@@ -140,8 +146,8 @@ func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []b
 		return nil, err
 	}
 	if payload != nil {
-		w.body = &onceBody{r: bytes.NewReader(payload)}
-		req.Body, req.ContentLength = w.body, int64(len(payload))
+		w.body.data = payload
+		req.Body, req.ContentLength = &w.body, int64(len(payload))
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range cl.cfg.header {
@@ -159,15 +165,21 @@ func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []b
 // attempt timeout (the client's copy says how long that was).
 var errAttemptTimeout = errors.New("no answer within the attempt timeout")
 
-// onceBody is a request body that records whether the transport read it.
+// onceBody is a request body that can be read once, and records whether
+// the transport read it.
 type onceBody struct {
-	r    *bytes.Reader
+	data []byte
 	read atomic.Bool
 }
 
 func (b *onceBody) Read(p []byte) (int, error) {
 	b.read.Store(true)
-	return b.r.Read(p)
+	if len(b.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
 }
 
 func (b *onceBody) Close() error { return nil }
@@ -175,12 +187,16 @@ func (b *onceBody) Close() error { return nil }
 // wire is what one attempt shares with the transport's callbacks (the
 // client trace and the redirect policy): every request the transport puts
 // on the wire for the attempt, a redirect hop or a replay, waits on the
-// limiter there, and a wait the limiter refuses stops the attempt.
+// limiter there, and a wait the limiter refuses stops the attempt. It is
+// the attempt's context too (Value(wireKey{}) finds it), and holds its
+// trace and body, so that an attempt costs one allocation for all three.
 type wire struct {
+	context.Context
 	limiter Limiter
 	info    OperationInfo
 	stop    context.CancelFunc // ends the attempt
-	body    *onceBody
+	trace   httptrace.ClientTrace
+	body    onceBody
 	wrote   atomic.Bool // the request headers went out
 
 	mu      sync.Mutex
@@ -193,25 +209,30 @@ type wire struct {
 
 type wireKey struct{}
 
-// trace returns ctx with the attempt's client trace and the wire itself,
-// for the redirect policy.
-func (w *wire) trace(ctx context.Context) context.Context {
-	ctx = context.WithValue(ctx, wireKey{}, w)
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn:      func(httptrace.GotConnInfo) { w.gotConn(ctx) },
-		WroteHeaders: func() { w.wrote.Store(true) },
-	})
+// Value finds the wire itself, for the redirect policy.
+func (w *wire) Value(key any) any {
+	if key == (wireKey{}) {
+		return w
+	}
+	return w.Context.Value(key)
+}
+
+// traced returns the attempt's context with its client trace.
+func (w *wire) traced() context.Context {
+	w.trace.GotConn = func(httptrace.GotConnInfo) { w.gotConn() }
+	w.trace.WroteHeaders = func() { w.wrote.Store(true) }
+	return httptrace.WithClientTrace(w, &w.trace)
 }
 
 // gotConn runs each time net/http is about to send the request on a
 // connection: once per request on the wire, replays included. A request
 // no slot was paid for waits for one.
-func (w *wire) gotConn(ctx context.Context) {
+func (w *wire) gotConn() {
 	w.mu.Lock()
 	w.conns++
 	owed := w.conns > w.paid
 	w.mu.Unlock()
-	if owed && w.pay(ctx) == nil {
+	if owed && w.pay(w) == nil {
 		w.mu.Lock()
 		w.replays++
 		w.mu.Unlock()
@@ -236,7 +257,7 @@ func (w *wire) pay(ctx context.Context) error {
 	return err
 }
 
-func (w *wire) bodyRead() bool { return w.body != nil && w.body.read.Load() }
+func (w *wire) bodyRead() bool { return w.body.read.Load() }
 
 // h2StreamError has the shape of net/http's HTTP/2 stream error (and of
 // golang.org/x/net/http2.StreamError), which converts itself to any such

@@ -315,8 +315,9 @@ func (c *Client) do(ctx context.Context, cl *call) (err error) {
 type operation struct {
 	obs   *observer
 	info  OperationInfo
-	began time.Time // when OperationStart was called
-	tried time.Time // when the current attempt got its slot
+	began time.Time        // when OperationStart was called
+	tried time.Time        // when the current attempt got its slot
+	late  *LimiterWaitInfo // a wait not yet reported to the hooks
 	meta  Response
 }
 
@@ -340,11 +341,21 @@ func (op *operation) wait(ctx context.Context, l Limiter) (granted time.Time, er
 	return granted, err
 }
 
+// report accounts for and reports the wait ready made after slow hooks.
+func (op *operation) report(ctx context.Context) {
+	if w := op.late; w != nil {
+		op.late = nil
+		op.meta.LimiterWait += w.Wait
+		op.obs.limiterWait(ctx, *w)
+	}
+}
+
 // record adds an attempt's round trip to the response metadata, and
 // reports the limiter waits the transport's requests made. What only
 // WithResponseInto or the hooks read is kept only for them.
 func (op *operation) record(ctx context.Context, cl *call, r *result) {
 	op.meta.Attempts += 1 + r.replays
+	op.report(ctx)
 	for _, w := range r.waits {
 		op.meta.LimiterWait += w.Wait
 		if op.obs.active() {

@@ -14,14 +14,24 @@ import (
 // They are the one seam that logging, tracing (see the otel module) and
 // progress displays are built on. Every field is optional.
 //
-// Hooks run synchronously on the calling goroutine, never while the
-// Limiter is held, so a slow hook slows its own call and no other. A hook
-// that panics is recovered and reported once through the client's logger;
-// the call goes on as if the hook had returned. Hooks never see request
-// or response bodies, headers, or the values of path IDs: PathTemplate is
-// the template ("/customers/{customerID}/users"), never the sent path.
+// Hooks run synchronously on the calling goroutine, never inside a
+// Limiter's Wait, so a slow hook slows its own call and no other. The
+// LimiterWait and AttemptStart hooks of an attempt run between its limiter
+// slot and its request; if they take longer than 50 ms the request waits
+// for a fresh slot, so that slow hooks cannot bunch requests on the wire.
+// (Waits the transport's own requests make, for a redirect hop or a
+// replay, are reported after the round trip.) A hook that panics is
+// recovered, and its first panic is logged through the client's logger
+// (WithLogger; at Error level); the call goes on as if the hook had
+// returned. Hooks never see request or response bodies, headers, or the
+// values of path IDs: PathTemplate is the template
+// ("/customers/{customerID}/users"), never the sent path.
+//
+// The token exchange (POST /auth) is an operation of its own, named
+// "Auth.Exchange", run inside the operation that needed the token.
 type Hooks struct {
-	// OperationStart is called when a method (or Client.Do) starts. The
+	// OperationStart is called when a method (or Client.Do) starts, once
+	// its input passed the checks (a *ValidationError starts nothing). The
 	// context it returns, if not nil, is used for the whole operation.
 	OperationStart func(ctx context.Context, op OperationInfo) context.Context
 	// OperationEnd is called once when the operation returns.

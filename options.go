@@ -197,9 +197,11 @@ func WithTokenSource(ts TokenSource) Option {
 }
 
 // WithLogger logs one structured line per HTTP attempt at Debug level (Warn
-// for a failed one): operation, method, path, status, attempt, duration and
-// limiter wait. Headers, bodies and credentials are never logged. The
-// default is no logs.
+// for a failed one): operation, method, path template, status, attempt,
+// duration, limiter wait, request ID, and for a failure its error, its
+// category and the retry delay. It is built on the hooks (WithHooks), and
+// also receives the report of a hook that panicked. Headers, bodies, IDs
+// and credentials are never logged. The default is no logs.
 func WithLogger(l *slog.Logger) Option {
 	return Option{func(c *config) error {
 		c.logger = l

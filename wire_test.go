@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/binary"
-	"errors"
 	"io"
 	"math/big"
 	mrand "math/rand/v2"
@@ -459,14 +458,4 @@ func seededFaults(seed uint64, rate float64, faults ...wireFault) func() wireFau
 		}
 		return wireNone
 	}
-}
-
-// errorsIsAny reports whether err matches one of targets.
-func errorsIsAny(err error, targets ...error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
 }
