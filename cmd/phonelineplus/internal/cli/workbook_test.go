@@ -148,7 +148,7 @@ func TestExportWritesWhatTheAccountHolds(t *testing.T) {
 	assert.Equal(t, cust.ID, gu.CustomerRef)
 	assert.Equal(t, "bob@acme.example", gu.Email)
 	assert.Equal(t, "0"+avail[1].NumberE164[2:], gu.PhoneNumber)
-	problems, err := sheet.Validate(ctx, got)
+	problems, err := sheet.Validate(got)
 	require.NoError(t, err)
 	assert.Empty(t, problems, "an export validates: the round trip export, edit, plan")
 
