@@ -5,14 +5,13 @@ import (
 	"net/url"
 )
 
-// Address paths, relative to the base URL (inferred, see endpoints.md).
+// Address paths, relative to the base URL (inferred).
 const pathAddresses = "/addresses"
 
 // AddressesService handles address lookup. Use it as Client.Addresses.
 type AddressesService service
 
-// Address is a UK site address (§5.1 of the API facts), used by customers
-// and users and returned by Lookup.
+// Address is a UK site address, as customers and users are created with.
 type Address struct {
 	Premises string `json:"premises"` // building or house name or number, e.g. "Unit 1"
 	Street   string `json:"street"`
@@ -33,17 +32,32 @@ func (a Address) normalize(prefix string, c *checker) Address {
 	return a
 }
 
+// AddressMatch is one address Addresses.Lookup found at a postcode. Its
+// Address is ready for a CustomerCreateRequest or UserCreateRequest.
+type AddressMatch struct {
+	ID string `json:"ID"` // the API's reference for the address
+	Address
+	Raw RawJSON `json:"-"` // the object as sent
+}
+
+// UnmarshalJSON decodes an address and keeps the object in Raw.
+func (a *AddressMatch) UnmarshalJSON(data []byte) error { return a.decodeWith(copyDecoder(data)) }
+
+func (a *AddressMatch) decodeWith(dec objectDecoder) error {
+	type plain AddressMatch
+	return dec.decode((*plain)(a), &a.Raw)
+}
+
 // Lookup returns the addresses at a UK postcode ("Lookup Addresses"), for
 // the 999 emergency-services address of a line and for the delivery
 // address of a hardware order. code is a UK postcode in any case and
 // spacing ("m1 1aa"); it is sent upper case without spaces ("M11AA").
 //
-// API: GET /addresses?postcode={postcode} (path inferred from public
-// material; if your account's reference differs, call Client.Do).
-func (s *AddressesService) Lookup(ctx context.Context, code string, opts ...CallOption) ([]Address, error) {
+// API: GET /addresses?postcode= (inferred)
+func (s *AddressesService) Lookup(ctx context.Context, code string, opts ...CallOption) ([]AddressMatch, error) {
 	p, err := postcode("postcode", code)
 	if err != nil {
 		return nil, err
 	}
-	return getList[Address](ctx, s.client, &call{op: "Addresses.Lookup", tmpl: pathAddresses, path: pathAddresses, query: url.Values{"postcode": {p}}, opts: opts})
+	return getList[AddressMatch](ctx, s.client, &call{op: "Addresses.Lookup", tmpl: pathAddresses, path: pathAddresses, query: url.Values{"postcode": {p}}, opts: opts})
 }

@@ -1,6 +1,7 @@
 package phonelineplus
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -20,10 +21,18 @@ func TestAddressesLookup(t *testing.T) {
 	})
 	got, err := e.client.Addresses.Lookup(t.Context(), " m1 1aa ")
 	require.NoError(t, err)
-	assert.Equal(t, []Address{
-		{Premises: "Unit 1", Street: "Example Street", Town: "Manchester", County: "Greater Manchester", Postcode: "M11AA"},
-		{Premises: "Unit 2", Street: "Example Street", Town: "Manchester", Postcode: "M11AA"},
-	}, got)
+	require.Len(t, got, 2)
+	assert.Equal(t, "00000000-0000-4000-8000-0000000000d1", got[0].ID)
+	assert.Equal(t, Address{Premises: "Unit 1", Street: "Example Street", Town: "Manchester", County: "Greater Manchester", Postcode: "M11AA"}, got[0].Address)
+	assert.Equal(t, "00000000-0000-4000-8000-0000000000d2", got[1].ID)
+	assert.Equal(t, Address{Premises: "Unit 2", Street: "Example Street", Town: "Manchester", Postcode: "M11AA"}, got[1].Address)
+	assert.JSONEq(t, `{"ID": "00000000-0000-4000-8000-0000000000d2", "premises": "Unit 2", "street": "Example Street", "town": "Manchester", "postcode": "M11AA"}`, string(got[1].Raw))
+
+	var one AddressMatch
+	require.NoError(t, json.Unmarshal([]byte(`{"ID":"a1","premises":"1","uprn":"100023336956"}`), &one))
+	assert.Equal(t, "a1", one.ID)
+	assert.Equal(t, "1", one.Premises)
+	assert.Contains(t, string(one.Raw), "uprn", "a field the SDK does not model is kept in Raw")
 
 	_, err = e.client.Addresses.Lookup(t.Context(), "SW1A 1AA")
 	assert.ErrorIs(t, err, ErrNotFound)

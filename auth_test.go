@@ -195,7 +195,7 @@ func TestRefreshMargin(t *testing.T) {
 	assert.Equal(t, now.Add(59*time.Minute), long.refreshAt, "60 s early")
 	short := newCachedToken(Token{Expiry: now.Add(100 * time.Second)}, now)
 	assert.Equal(t, now.Add(80*time.Second), short.refreshAt, "a fifth of the lifetime early")
-	forever := newCachedToken(Token{AccessToken: "x"}, now)
+	forever := newCachedToken(Token{AccessToken: NewSecret("x")}, now)
 	assert.True(t, forever.fresh(now.Add(1000*time.Hour)))
 }
 
@@ -210,7 +210,7 @@ func (s *countingSource) Token(ctx context.Context) (Token, error) {
 	if s.fail != nil {
 		return Token{}, s.fail
 	}
-	return Token{AccessToken: testToken}, nil
+	return Token{AccessToken: NewSecret(testToken)}, nil
 }
 
 func TestWithTokenSourceReplacesExchange(t *testing.T) {
@@ -252,4 +252,109 @@ func TestFollowerSurvivesLeaderCancel(t *testing.T) {
 		assert.ErrorIs(t, <-leaderErr, context.DeadlineExceeded)
 		assert.NoError(t, followerErr)
 	})
+}
+
+// authScript is a transport whose /auth answers with the script's next
+// step and whose API calls succeed when they carry the last token issued.
+type authScript struct {
+	mu    sync.Mutex
+	steps []func(r *http.Request) (*http.Response, error)
+	calls int // /auth requests
+	api   int // API requests
+}
+
+func (s *authScript) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	if r.URL.Path != testPrefix+"/auth" {
+		s.api++
+		s.mu.Unlock()
+		return jsonResponse(r, http.StatusOK, `{}`), nil
+	}
+	step := s.steps[min(s.calls, len(s.steps)-1)]
+	s.calls++
+	s.mu.Unlock()
+	return step(r)
+}
+
+func issue(token string, expires int64) func(r *http.Request) (*http.Response, error) {
+	return func(r *http.Request) (*http.Response, error) {
+		b, _ := json.Marshal(map[string]any{"access_token": token, "expires": expires})
+		return jsonResponse(r, http.StatusOK, string(b)), nil
+	}
+}
+
+// hang never answers until the request is cancelled.
+func hang(r *http.Request) (*http.Response, error) {
+	<-r.Context().Done()
+	return nil, r.Context().Err()
+}
+
+func TestSlowExchangeDoesNotFailCallersItOutlives(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		// The first /auth hangs, started by a caller without a deadline.
+		// The exchange's own attempt timeout ends that attempt and its retry
+		// answers at once, so callers with a little more time than that
+		// all get a token, and there is still one exchange in flight.
+		s := &authScript{steps: []func(*http.Request) (*http.Response, error){hang, issue(testToken, time.Now().Add(time.Hour).Unix())}}
+		c := newTestClient(t, "http://127.0.0.1"+testPrefix, WithHTTPClient(&http.Client{Transport: s}), WithMaxRetries(3))
+		var wg sync.WaitGroup
+		wg.Go(func() { assert.NoError(t, c.Do(t.Context(), http.MethodGet, "/stats", nil, nil)) })
+		synctest.Wait() // the exchange hangs
+		for range 3 {
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(t.Context(), tokenAttemptTimeout+2*time.Second)
+				defer cancel()
+				assert.NoError(t, c.Do(ctx, http.MethodGet, "/stats", nil, nil))
+			})
+		}
+		wg.Wait()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		assert.Equal(t, 2, s.calls, "single-flight: the hung attempt and its retry")
+		assert.Equal(t, 4, s.api)
+	})
+}
+
+func TestAbandonedExchangeIsCancelled(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		s := &authScript{steps: []func(*http.Request) (*http.Response, error){hang}}
+		c := newTestClient(t, "http://127.0.0.1"+testPrefix, WithHTTPClient(&http.Client{Transport: s}))
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		assert.ErrorIs(t, c.Do(ctx, http.MethodGet, "/stats", nil, nil), context.DeadlineExceeded)
+		synctest.Wait() // the exchange, with nobody waiting, has ended: synctest would report it otherwise
+		assert.Nil(t, c.core.tokens.flight)
+	})
+}
+
+func TestTokenExpiredOnArrivalCostsOneExchange(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		// The server's clock runs an hour and a half ahead: its one-hour
+		// token has "expired" by ours as it arrives.
+		s := &authScript{steps: []func(*http.Request) (*http.Response, error){issue(testToken, time.Now().Add(-30*time.Minute).Unix())}}
+		c := newTestClient(t, "http://127.0.0.1"+testPrefix, WithHTTPClient(&http.Client{Transport: s}))
+		for range 5 {
+			require.NoError(t, c.Do(t.Context(), http.MethodGet, "/stats", nil, nil))
+		}
+		assert.Equal(t, 1, s.calls, "exchanges for 5 calls")
+		assert.Equal(t, 5, s.api)
+	})
+}
+
+func TestTokenWithHeaderBreakingBytesIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, tok := range []string{"abc\r\nX-Evil: 1", "abc\ndef", "a b", "tab\there", "nul\x00"} {
+		s := &authScript{steps: []func(*http.Request) (*http.Response, error){issue(tok, time.Now().Add(time.Hour).Unix())}}
+		c := newTestClient(t, "http://127.0.0.1"+testPrefix, WithHTTPClient(&http.Client{Transport: s}))
+		for range 2 {
+			err := c.Do(t.Context(), http.MethodGet, "/stats", nil, nil)
+			require.ErrorIs(t, err, ErrInvalidResponse, "%q", tok)
+			assert.NotContains(t, err.Error(), tok)
+		}
+		assert.Equal(t, 2, s.calls, "%q never cached", tok)
+		assert.Zero(t, s.api, "%q never sent", tok)
+	}
 }

@@ -1,13 +1,14 @@
 package phonelineplus
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"strings"
 )
 
 // Blocked-number paths, relative to the base URL. All are inferred: the
-// segment may be spelt differently on your account (see endpoints.md).
+// segment may be spelt differently on your account.
 const (
 	pathBlockedNumbers = "/customers/{customerID}/blocked-numbers"
 	pathBlockedNumber  = "/customers/{customerID}/blocked-numbers/{blockedNumberID}"
@@ -48,47 +49,41 @@ func (b *BlockedNumber) decodeWith(dec objectDecoder) error {
 
 // BlockedNumberRequest is the body of BlockedNumbers.Create and
 // BlockedNumbers.Update (fields inferred). An Update replaces the whole
-// entry, so every required field must be given again.
+// entry, so give every field again.
 type BlockedNumberRequest struct {
-	// NumberE164 is required: a UK number in any form (+44…, 44… or 0…)
-	// or an international one as "+<country code><number>". It is sent as
-	// E.164 digits without "+".
-	NumberE164  string         `json:"numberE164"`
-	Direction   BlockDirection `json:"direction"` // required
+	// NumberE164 is the number to block: a UK number in any form, or an
+	// international one with its country code ("+1 212 555 0100",
+	// "001 212 555 0100"). It is sent as E.164 digits without "+".
+	NumberE164 string `json:"numberE164,omitzero"`
+	// Direction is one of the Block constants, or your account's own
+	// spelling: any value is sent.
+	Direction   BlockDirection `json:"direction,omitzero"`
 	Description string         `json:"description,omitzero"`
 }
 
 func (r BlockedNumberRequest) normalize() (BlockedNumberRequest, error) {
 	var c checker
-	c.check("numberE164", &r.NumberE164, anyE164)
-	c.fail(oneOf("direction", r.Direction, BlockInbound, BlockOutbound, BlockBoth))
+	c.optional("numberE164", &r.NumberE164, anyE164)
+	if r.Direction != "" {
+		c.fail(anyValue("direction", r.Direction))
+	}
 	c.optional("description", &r.Description, requiredText)
+	c.fail(setsNothing("BlockedNumberRequest", r))
 	return r, c.err
 }
 
-// anyE164 normalises a UK number in any form (as numberE164 does) or an
-// international number written "+<country code><number>" (7 to 15 digits,
-// the first not 0) to E.164 digits without "+". Without a "+", only UK
-// forms are accepted: bare digits are ambiguous.
-func anyE164(field, s string) (string, error) {
-	d := strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(s))
-	if !strings.HasPrefix(d, "+") || strings.HasPrefix(d, "+44") {
-		return numberE164(field, s)
-	}
-	d = d[1:]
-	if len(d) < 7 || len(d) > 15 || strings.IndexFunc(d, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return "", invalid(field, "must have 7 to 15 digits after the +")
-	}
-	if d[0] == '0' {
-		return "", invalid(field, "must start with a country code after the +")
-	}
-	return d, nil
+// Validate reports the first problem BlockedNumbers.Create and
+// BlockedNumbers.Update would refuse r for, as a *ValidationError naming
+// the field, without sending anything: the method runs the same check
+// before each request.
+func (r BlockedNumberRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // List returns the numbers a customer blocks ("Get all Blocked Numbers").
 //
-// API: GET /customers/{customerID}/blocked-numbers (path inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID}/blocked-numbers (inferred)
 func (s *BlockedNumbersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumbers, customerID)
 	if err != nil {
@@ -99,12 +94,10 @@ func (s *BlockedNumbersService) List(ctx context.Context, customerID string, opt
 
 // Create blocks a number for a customer ("Add a Blocked Number").
 //
-// Not idempotent. On ErrOutcomeUnknown the entry may exist: look it up with
-// List before trying again.
+// Not idempotent. On ErrOutcomeUnknown the entry may exist: CreateOrFind
+// settles that for you (FindByNumber, then at most one more send).
 //
-// API: POST /customers/{customerID}/blocked-numbers (path and fields
-// inferred from public material; if your account's reference differs, call
-// Client.Do).
+// API: POST /customers/{customerID}/blocked-numbers (inferred)
 func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumbers, customerID)
 	if err == nil {
@@ -119,9 +112,7 @@ func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, r
 // Get returns one blocked number of a customer ("Get a Blocked Number by
 // ID").
 //
-// API: GET /customers/{customerID}/blocked-numbers/{blockedNumberID} (path
-// inferred from public material; if your account's reference differs, call
-// Client.Do).
+// API: GET /customers/{customerID}/blocked-numbers/{blockedNumberID} (inferred)
 func (s *BlockedNumbersService) Get(ctx context.Context, customerID, blockedNumberID string, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err != nil {
@@ -134,9 +125,7 @@ func (s *BlockedNumbersService) Get(ctx context.Context, customerID, blockedNumb
 // give every field again, not only the changed ones (an empty Description
 // is left out of the body). Idempotent: retried on 5xx and network errors.
 //
-// API: PUT /customers/{customerID}/blocked-numbers/{blockedNumberID} (path
-// and fields inferred from public material; if your account's reference
-// differs, call Client.Do).
+// API: PUT /customers/{customerID}/blocked-numbers/{blockedNumberID} (inferred)
 func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedNumberID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err == nil {
@@ -151,9 +140,7 @@ func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedN
 // Delete unblocks a number ("Delete a Blocked Number by ID"). A retried
 // Delete whose first attempt succeeded may answer ErrNotFound.
 //
-// API: DELETE /customers/{customerID}/blocked-numbers/{blockedNumberID}
-// (path inferred from public material; if your account's reference
-// differs, call Client.Do).
+// API: DELETE /customers/{customerID}/blocked-numbers/{blockedNumberID} (inferred)
 func (s *BlockedNumbersService) Delete(ctx context.Context, customerID, blockedNumberID string, opts ...CallOption) error {
 	path, err := expandPath(pathBlockedNumber, customerID, blockedNumberID)
 	if err != nil {
@@ -194,7 +181,7 @@ func (s *BlockedNumbersService) FindByNumber(ctx context.Context, customerID, nu
 // the outcome is unknown. opts apply to every request; WithResponseInto
 // describes the last.
 func (s *BlockedNumbersService) CreateOrFind(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*Ensured[BlockedNumber], error) {
-	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, BlockedNumberRequest.normalize)
+	norm, window, err := prepare(s.client, opts, cmp.Or(checkID("customerID", customerID), findKey("numberE164", req.NumberE164)), req, BlockedNumberRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

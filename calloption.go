@@ -53,8 +53,9 @@ type Response struct {
 	// the gateway's equivalent header. Quote it when you raise a ticket
 	// about a call that succeeded wrongly.
 	RequestID string
-	// Attempts counts the HTTP requests sent for this call: retries and the
-	// replay after a 401 included, the token exchange not.
+	// Attempts counts the HTTP requests sent for this call: retries, the
+	// replay after a 401 and the requests net/http sent again by itself
+	// (each after its own limiter wait) included, the token exchange not.
 	Attempts int
 	// LimiterWait is the total time the call waited on the Limiter.
 	LimiterWait time.Duration

@@ -75,6 +75,7 @@ var chaosFaults = []struct {
 	{0.02, phonelineplustest.Fault{Action: phonelineplustest.FaultDelay, Latency: 2 * time.Second}},
 	{0.002, phonelineplustest.Fault{Action: phonelineplustest.FaultDelay, Latency: 45 * time.Second}}, // past the call's deadline
 	{0.01, phonelineplustest.Fault{Method: http.MethodPost, Action: phonelineplustest.FaultTimeoutAfter}},
+	{0.01, phonelineplustest.Fault{Method: http.MethodPost, Action: phonelineplustest.FaultTimeoutCommitLater, CommitAfter: chaosCommitAfter}},
 }
 
 // chaosFaultKind names a fault as the figures report it.
@@ -89,6 +90,8 @@ func chaosFaultKind(f *phonelineplustest.Fault) string {
 		return fmt.Sprintf("latency spike %v", f.Latency)
 	case phonelineplustest.FaultTimeoutAfter:
 		return `500 "Timeout" after acting (POST)`
+	case phonelineplustest.FaultTimeoutCommitLater:
+		return fmt.Sprintf(`500 "Timeout", acting %v later (POST)`, f.CommitAfter)
 	case phonelineplustest.FaultDropBefore:
 		return "connection dropped before acting"
 	case phonelineplustest.FaultDropAfter:
@@ -101,17 +104,58 @@ func chaosFaultKind(f *phonelineplustest.Fault) string {
 
 type chaosConfig struct {
 	calls, workers int
+	// transport is "memory" (the fake's in-memory transport, both rate
+	// limits raised), or "HTTP/1.1" or "HTTP/2+TLS": net/http's client and
+	// server on in-memory connections (wire_test.go) with the default
+	// limiter, the fake's strict 100 a minute, and on HTTP/2 the stream
+	// faults of h2Proxy on top of the fake's.
+	transport string
 }
+
+func (c chaosConfig) wire() bool { return c.transport != chaosMemory }
+
+const (
+	chaosMemory = "memory"
+	chaosHTTP1  = "HTTP/1.1"
+	chaosHTTP2  = "HTTP/2+TLS"
+)
+
+// chaosStreamFaults are HTTP/2's own faults, each on this share of
+// streams: refused before the server acts, and, after it acted, a reset
+// of each code, GOAWAY(last stream 0) and a dropped connection.
+const chaosStreamFaultRate = 0.005
+
+var chaosStreamFaults = []wireFault{wireRefused, wireResetProtocol, wireResetRefused, wireResetInternal, wireGoAway, wireDrop}
 
 func TestChaos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the full chaos run is skipped with -short; TestChaosShort runs a smaller one")
 	}
-	runChaos(t, chaosConfig{calls: 10_000, workers: 32})
+	runChaos(t, chaosConfig{calls: 10_000, workers: 32, transport: chaosMemory})
 }
 
 func TestChaosShort(t *testing.T) {
-	runChaos(t, chaosConfig{calls: 500, workers: 8})
+	runChaos(t, chaosConfig{calls: 500, workers: 8, transport: chaosMemory})
+}
+
+// TestChaosTransports runs the chaos over net/http's HTTP/1.1 and HTTP/2
+// with TLS at the real rate limit, so the wire is checked too: no rolling
+// minute over 100 requests. At 100 a minute the calls take virtual hours;
+// four goroutines keep each call's wait for a slot well inside its
+// deadline.
+func TestChaosTransports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the full chaos run is skipped with -short; TestChaosTransportsShort runs a smaller one")
+	}
+	for _, tr := range []string{chaosHTTP1, chaosHTTP2} {
+		t.Run(tr, func(t *testing.T) { runChaos(t, chaosConfig{calls: 3_000, workers: 4, transport: tr}) })
+	}
+}
+
+func TestChaosTransportsShort(t *testing.T) {
+	for _, tr := range []string{chaosHTTP1, chaosHTTP2} {
+		t.Run(tr, func(t *testing.T) { runChaos(t, chaosConfig{calls: 300, workers: 4, transport: tr}) })
+	}
 }
 
 // chaosPending is a create that ended in ErrOutcomeUnknown, to settle by
@@ -143,6 +187,7 @@ type chaosRun struct {
 	pending  []chaosPending
 	creates  map[string]int // create attempts per kind
 	unknowns map[string]int // ErrOutcomeUnknown per kind
+	orFind   map[string]int // CreateOrFind outcomes (chaos_settle_test.go)
 }
 
 func runChaos(t *testing.T, cfg chaosConfig) {
@@ -161,15 +206,19 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 	var (
 		run         *chaosRun
 		reqs        []phonelineplustest.Request
+		wire        *wireHarness
+		streamFault = map[wireFault]int{}
 		virtual     time.Duration
 		lookupFound int
 		lookupGone  int
 		lookupWrong int
+		resDups     int
+		resSamples  []string
 	)
 	synctest.Test(t, func(t *testing.T) {
-		opts := []phonelineplustest.Option{
-			phonelineplustest.WithRandSeed(chaosSeed),
-			phonelineplustest.WithRateLimit(1_000_000),
+		opts := []phonelineplustest.Option{phonelineplustest.WithRandSeed(chaosSeed)}
+		if !cfg.wire() {
+			opts = append(opts, phonelineplustest.WithRateLimit(1_000_000))
 		}
 		remaining := 1.0
 		for _, cf := range chaosFaults {
@@ -181,14 +230,31 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 		srv := phonelineplustest.NewServer(opts...)
 		defer srv.Close()
 		keyID, secret := srv.Credentials()
-		client, err := plp.New(keyID, secret,
+		clientOpts := []plp.Option{
 			plp.WithBaseURL(srv.URL()),
 			// The default client's per-attempt timeout, on the fake's
 			// in-memory transport.
 			plp.WithHTTPClient(&http.Client{Transport: srv.Transport(), Timeout: plp.DefaultAttemptTimeout}),
 			plp.WithRateLimit(1_000_000, 1_000_000),
-		)
-		require.NoError(t, err)
+		}
+		if cfg.wire() {
+			var decide func() wireFault
+			if cfg.transport == chaosHTTP2 {
+				pick := seededFaults(chaosSeed, chaosStreamFaultRate, chaosStreamFaults...)
+				var mu sync.Mutex
+				decide = func() wireFault {
+					f := pick()
+					mu.Lock()
+					streamFault[f]++
+					mu.Unlock()
+					return f
+				}
+			}
+			wire = newWireHarness(t, srv.Handler(), cfg.transport == chaosHTTP2, decide)
+			// The default limiter, retries and timeouts.
+			clientOpts = []plp.Option{plp.WithBaseURL(wire.baseURL(t, srv.URL())), plp.WithHTTPClient(wire.client)}
+		}
+		client := newClient(t, keyID, secret, clientOpts...)
 		products := srv.Products()
 		require.NotEmpty(t, products)
 
@@ -205,13 +271,18 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 		}
 		wg.Wait()
 		virtual = time.Since(start)
+		time.Sleep(chaosCommitAfter) // the delayed commits land before the snapshot
 
 		// Settle every create whose outcome is unknown, through the SDK,
 		// once the incident is over.
 		srv.ClearFaults()
 		snap := srv.Snapshot()
+		resDups, resSamples = chaosDuplicateResources(snap)
 		lookupFound, lookupGone, lookupWrong = run.settle(t, snap)
 		reqs = srv.Requests()
+		if wire != nil {
+			wire.client.CloseIdleConnections()
+		}
 	})
 	realTime := time.Since(realStart)
 	if run == nil {
@@ -221,6 +292,12 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 	// The request log: no POST sent again after it may have acted.
 	dups, dupSamples := chaosDuplicatePOSTs(reqs)
 	assert.Zero(t, dups, "POSTs sent again after they may have acted: %v", dupSamples)
+	assert.Zero(t, resDups, "resources made twice: %v", resSamples)
+	mostInAMinute := 0
+	if wire != nil {
+		mostInAMinute = wire.log.mostInAMinute()
+		assert.LessOrEqual(t, mostInAMinute, plp.DefaultRatePerMinute, "requests on the wire in a rolling minute")
+	}
 	faults := map[string]int{}
 	auths := 0
 	for _, r := range reqs {
@@ -252,11 +329,20 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 	assert.LessOrEqual(t, grown, int64(chaosHeapBound), "heap left after the run and a GC, over the baseline")
 	assert.Less(t, run.peakHeap.Load(), uint64(chaosPeakHeapCap), "peak heap")
 
+	for f, n := range streamFault {
+		if f != wireNone {
+			faults["HTTP/2 "+string(f)] += n
+		}
+	}
 	report := run.report(faults, nReqs, auths, dups, lookupFound, lookupGone, lookupWrong,
 		baseG, baseHeap, heapAfter, virtual, realTime)
+	report += chaosOrFindReport(run, resDups)
+	if wire != nil {
+		report += fmt.Sprintf("- Most requests on the wire in a rolling minute: %d (the limit: %d).\n", mostInAMinute, plp.DefaultRatePerMinute)
+	}
 	t.Log("\n" + report)
-	if out := os.Getenv(chaosReliabilityV); out != "" && !t.Failed() && cfg.calls >= 10_000 {
-		require.NoError(t, chaosWriteFigures(out, report))
+	if out := os.Getenv(chaosReliabilityV); out != "" && !t.Failed() && !testing.Short() {
+		require.NoError(t, chaosWriteFigures(out, cfg.transport, report))
 		t.Logf("figures written to %s", out)
 	}
 }
@@ -441,7 +527,10 @@ func (w *chaosWorker) createCustomer(ctx context.Context) error {
 	case 2:
 		req.Plan, req.Email = plp.PlanStandard, fmt.Sprintf("chaos.w%02d.s%04d@example.com", w.id, w.seq)
 	}
-	cust, err := w.run.client.Customers.Create(ctx, req)
+	cust, err := chaosEnsure(w, func(o ...plp.CallOption) (*plp.Customer, error) { return w.run.client.Customers.Create(ctx, req, o...) },
+		func(o ...plp.CallOption) (*plp.Ensured[plp.Customer], error) {
+			return w.run.client.Customers.CreateOrFind(ctx, req, o...)
+		})
 	w.created("customer", err, chaosPending{key: req.CompanyName})
 	if err == nil {
 		w.record(cust == nil || cust.ID == "", "Customers.Create")
@@ -459,7 +548,11 @@ func (w *chaosWorker) createUser(ctx context.Context) error {
 	}
 	w.seq++
 	email := fmt.Sprintf("chaos.w%02d.s%04d@example.com", w.id, w.seq)
-	u, err := w.run.client.Users.Create(ctx, cs.id, plp.UserCreateRequest{Type: plp.UserStandard, FullName: "Sam Chaos", Email: email})
+	req := plp.UserCreateRequest{Type: plp.UserStandard, FullName: "Sam Chaos", Email: email}
+	u, err := chaosEnsure(w, func(o ...plp.CallOption) (*plp.User, error) { return w.run.client.Users.Create(ctx, cs.id, req, o...) },
+		func(o ...plp.CallOption) (*plp.Ensured[plp.User], error) {
+			return w.run.client.Users.CreateOrFind(ctx, cs.id, req, o...)
+		})
 	w.created("user", err, chaosPending{customerID: cs.id, key: email})
 	if err == nil {
 		w.record(u == nil || u.ID == "", "Users.Create")
@@ -476,7 +569,13 @@ func (w *chaosWorker) createNumber(ctx context.Context) error {
 		return w.createCustomer(ctx)
 	}
 	number := w.newNumber()
-	n, err := w.run.client.Numbers.Create(ctx, cs.id, plp.NumberCreateRequest{NumberE164: number})
+	req := plp.NumberCreateRequest{NumberE164: number}
+	n, err := chaosEnsure(w, func(o ...plp.CallOption) (*plp.Number, error) {
+		return w.run.client.Numbers.Create(ctx, cs.id, req, o...)
+	},
+		func(o ...plp.CallOption) (*plp.Ensured[plp.Number], error) {
+			return w.run.client.Numbers.CreateOrFind(ctx, cs.id, req, o...)
+		})
 	w.created("number", err, chaosPending{customerID: cs.id, key: "44" + number[1:]})
 	if err == nil {
 		w.record(n == nil || n.ID == "", "Numbers.Create")
@@ -494,13 +593,19 @@ func (w *chaosWorker) createOrder(ctx context.Context) error {
 	}
 	w.seq++
 	cs.orders++
-	o, err := w.run.client.Orders.Create(ctx, cs.id, plp.OrderCreateRequest{
+	req := plp.OrderCreateRequest{
 		DeliveryAddress: plp.DeliveryAddress{Line1: "Unit 1", Town: "Leeds", Postcode: "LS1 1AA"},
 		Products:        []plp.OrderItem{{ID: w.run.productID, Quantity: cs.orders}},
 		Name:            "Pat Chaos",
 		Email:           fmt.Sprintf("chaos.w%02d.s%04d@example.com", w.id, w.seq),
 		PhoneNumber:     "07700 900123",
-	})
+	}
+	o, err := chaosEnsure(w, func(o ...plp.CallOption) (*plp.Order, error) {
+		return w.run.client.Orders.Create(ctx, cs.id, req, o...)
+	},
+		func(o ...plp.CallOption) (*plp.Ensured[plp.Order], error) {
+			return w.run.client.Orders.CreateOrFind(ctx, cs.id, req, o...)
+		})
 	w.created("order", err, chaosPending{customerID: cs.id, quantity: cs.orders})
 	if err == nil {
 		w.record(o == nil || o.ID == "", "Orders.Create")
@@ -734,7 +839,7 @@ func chaosDuplicatePOSTs(reqs []phonelineplustest.Request) (int, []string) {
 	for _, k := range order {
 		copies := seen[k]
 		for _, r := range copies[:len(copies)-1] {
-			if r.Status != http.StatusTooManyRequests && r.Status != http.StatusUnauthorized {
+			if r.Status != http.StatusTooManyRequests && r.Status != http.StatusUnauthorized && !chaosResentAfterAbsence(r) {
 				n++
 				if len(samples) < 5 {
 					samples = append(samples, fmt.Sprintf("%s sent %d times, first status %d", copies[0].Path, len(copies), r.Status))
@@ -786,8 +891,8 @@ func (r *chaosRun) report(faults map[string]int, requests, auths, dups, found, g
 	if chaosRaceEnabled() {
 		race = ", -race"
 	}
-	fmt.Fprintf(&b, "- Run: %d calls from %d goroutines, fault seed %d, %s %s/%s%s, GOMAXPROCS %d.\n",
-		r.cfg.calls, r.cfg.workers, chaosSeed, runtime.Version(), runtime.GOOS, runtime.GOARCH, race, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(&b, "- Run: %d calls from %d goroutines over %s, fault seed %d, %s %s/%s%s, GOMAXPROCS %d.\n",
+		r.cfg.calls, r.cfg.workers, r.cfg.transport, chaosSeed, runtime.Version(), runtime.GOOS, runtime.GOARCH, race, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(&b, "- HTTP requests the fake received: %d (%d of them POST /auth); virtual time %v, real time %v.\n",
 		requests, auths, virtual.Round(time.Second), real.Round(100*time.Millisecond))
 	b.WriteString("- Faults injected (from the fake's request log):\n")
@@ -824,8 +929,12 @@ const (
 	chaosEnd   = "<!-- chaos figures: end -->"
 )
 
-func chaosWriteFigures(path, report string) error {
-	block := chaosBegin + "\n" + report + chaosEnd
+func chaosWriteFigures(path, transport, report string) error {
+	begin, end := chaosBegin, chaosEnd
+	if transport != chaosMemory {
+		begin, end = "<!-- chaos figures "+transport+": begin -->", "<!-- chaos figures "+transport+": end -->"
+	}
+	block := begin + "\n" + report + end
 	old, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return os.WriteFile(path, []byte("# Reliability\n\n"+block+"\n"), 0o644)
@@ -834,9 +943,9 @@ func chaosWriteFigures(path, report string) error {
 		return err
 	}
 	s := string(old)
-	i, j := strings.Index(s, chaosBegin), strings.Index(s, chaosEnd)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
 	if i < 0 || j < i {
-		return fmt.Errorf("%s has no %q ... %q block to replace", path, chaosBegin, chaosEnd)
+		return fmt.Errorf("%s has no %q ... %q block to replace", path, begin, end)
 	}
-	return os.WriteFile(path, []byte(s[:i]+block+s[j+len(chaosEnd):]), 0o644)
+	return os.WriteFile(path, []byte(s[:i]+block+s[j+len(end):]), 0o644)
 }

@@ -1,19 +1,16 @@
 package phonelineplus
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -43,17 +40,19 @@ type Client struct {
 type service struct{ client *Client }
 
 type core struct {
-	base         string
-	hc           *http.Client
-	limiter      Limiter
-	tokens       *tokenCache
-	maxRetries   int
-	maxRetryWait time.Duration
-	logger       *slog.Logger
-	userAgent    string
-	maxBody      int64
-	secret       Secret // scrubbed from error bodies
-	settleWindow time.Duration
+	base              string
+	hc                *http.Client // Timeout zero: attemptTimeout bounds each attempt
+	attemptTimeout    time.Duration
+	limiter           Limiter
+	tokens            *tokenCache
+	maxRetries        int
+	maxRetryWait      time.Duration
+	attemptTimeoutErr error // the cause of an attempt that timed out
+	obs               observer
+	userAgent         string
+	maxBody           int64
+	secret            Secret // scrubbed from error bodies
+	settleWindow      time.Duration
 }
 
 // New returns a Client for the API key keyID and its secret. Nothing is
@@ -67,7 +66,6 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 		return nil, invalid("secret", "is empty")
 	}
 	cfg := config{
-		baseURL:      ProductionURL,
 		maxRetries:   DefaultMaxRetries,
 		maxRetryWait: DefaultMaxRetryWait,
 		maxBody:      DefaultMaxResponseBytes,
@@ -81,22 +79,30 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	base, err := checkBaseURL(cfg.baseURL, cfg.insecureHTTP)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.limiter == nil {
 		cfg.limiter = newRateLimiter(DefaultRatePerMinute, 1)
 	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)
+	} else {
+		cfg.hooks = append(cfg.hooks, logHooks(cfg.logger))
 	}
 	ua := "phonelineplus-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
 	if cfg.userAgent != "" {
 		ua += " " + cfg.userAgent
 	}
 	c := &Client{core: &core{
-		base: cfg.baseURL, limiter: cfg.limiter, maxRetries: cfg.maxRetries,
-		maxRetryWait: cfg.maxRetryWait, logger: cfg.logger, userAgent: ua,
-		maxBody: cfg.maxBody, secret: NewSecret(secret), settleWindow: cfg.settleWindow,
+		base: base, limiter: cfg.limiter, maxRetries: cfg.maxRetries,
+		maxRetryWait: cfg.maxRetryWait, obs: observer{sets: cfg.hooks, logger: cfg.logger},
+		userAgent: ua, maxBody: cfg.maxBody, secret: NewSecret(secret),
+		settleWindow: cfg.settleWindow,
 	}}
-	c.core.hc = c.redirectPolicy(cfg.httpClient)
+	c.core.hc, c.core.attemptTimeout = c.httpClient(cfg.httpClient)
+	c.core.attemptTimeoutErr = fmt.Errorf("%w (%v)", errAttemptTimeout, c.core.attemptTimeout)
 	src := cfg.tokenSource
 	if src == nil {
 		src = &keyExchange{client: c, keyID: keyID, secret: c.core.secret}
@@ -117,31 +123,64 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-var errRedirectLoop = errors.New("stopped after 10 redirects")
+var (
+	errCallTimeout      = fmt.Errorf("%w: the call had no deadline and ran out of DefaultCallTimeout (%v)", context.DeadlineExceeded, DefaultCallTimeout)
+	errRedirectLoop     = errors.New("stopped after 10 redirects")
+	errInsecureRedirect = errors.New("refused a redirect from https to plain http")
+)
 
-// redirectPolicy copies hc (or makes the default client) so that only a
-// GET follows redirects, at most 10, each hop waiting on the limiter.
-func (c *Client) redirectPolicy(hc *http.Client) *http.Client {
-	cp := &http.Client{Timeout: DefaultAttemptTimeout}
+// httpClient copies hc (or makes the default client) for the client's
+// use. Its Timeout moves to the attempt timeout, which the client applies
+// to each attempt itself, so that a zero Timeout still has a bound. Only a
+// GET follows redirects, at most 10; each hop waits on the limiter, and a
+// hop that leaves the origin (scheme, host or port) loses Authorization.
+func (c *Client) httpClient(hc *http.Client) (*http.Client, time.Duration) {
+	cp := &http.Client{}
 	if hc != nil {
 		*cp = *hc
 	}
+	timeout := cp.Timeout
+	if timeout <= 0 {
+		timeout = DefaultAttemptTimeout
+	}
+	cp.Timeout = 0
 	inner := cp.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if via[0].Method != http.MethodGet {
+		first := via[0]
+		if first.Method != http.MethodGet {
 			return http.ErrUseLastResponse
 		}
 		if len(via) >= 10 {
 			return errRedirectLoop
+		}
+		if first.URL.Scheme == "https" && req.URL.Scheme != "https" {
+			return errInsecureRedirect
+		}
+		if !sameOrigin(first.URL, req.URL) {
+			req.Header.Del("Authorization")
 		}
 		if inner != nil {
 			if err := inner(req, via); err != nil {
 				return err
 			}
 		}
+		if w, ok := req.Context().Value(wireKey{}).(*wire); ok {
+			return w.pay(req.Context())
+		}
 		return waitLimiter(req.Context(), c.core.limiter)
 	}
-	return cp
+	return cp, timeout
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port.
+func sameOrigin(a, b *url.URL) bool { return origin(a) == origin(b) }
+
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	return u.Scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
 // call is one API operation as the resource methods describe it.
@@ -154,7 +193,8 @@ type call struct {
 	body       any // marshalled to JSON; nil sends no body
 	out        any // decoded from JSON; nil discards the body
 	noAuth     bool
-	idempotent bool // force retry-safety (the /auth exchange)
+	idempotent bool          // force retry-safety (the /auth exchange)
+	timeout    time.Duration // shortens the attempt timeout, if not zero
 	opts       []CallOption
 	cfg        callConfig // opts applied, by do
 }
@@ -200,34 +240,23 @@ func (cl *call) repeatable() bool { return cl.idempotent || idempotent(cl.method
 // Use it for endpoints this SDK does not model, or whose path differs on
 // your account.
 func (c *Client) Do(ctx context.Context, method, path string, body, out any, opts ...CallOption) error {
-	if method == "" || strings.ContainsFunc(method, func(r rune) bool { return r < 'A' || r > 'Z' }) {
-		return invalid("method", "must be an upper-case HTTP method")
-	}
-	p, rawQuery, _ := strings.Cut(path, "?")
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(path, "#\\") ||
-		strings.ContainsFunc(path, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return invalid("path", "must be a path relative to the base URL, starting with /")
-	}
-	for _, seg := range strings.Split(p, "/") {
-		if seg == "." || seg == ".." {
-			return invalid("path", "must not contain . or .. segments")
-		}
-	}
-	q, err := url.ParseQuery(rawQuery)
+	p, q, err := checkDoRequest(method, path)
 	if err != nil {
-		return invalid("path", "has an unreadable query")
+		return err
 	}
 	return c.do(ctx, &call{op: "Do", method: method, tmpl: p, path: p, query: q, body: body, out: out, opts: opts})
 }
 
 // do is the one request path: every HTTP request the client sends goes
-// through here.
+// through here. It reads top to bottom: configure the call, then per
+// attempt get ready, send, classify, and let the retry policy decide.
 func (c *Client) do(ctx context.Context, cl *call) (err error) {
 	if cl.cfg, err = newCallConfig(cl.opts); err != nil {
 		return err
 	}
-	if cl.cfg.maxRetries < 0 {
-		cl.cfg.maxRetries = c.core.maxRetries
+	policy := retryPolicy{maxRetries: c.core.maxRetries, maxRetryWait: c.core.maxRetryWait}
+	if cl.cfg.maxRetries >= 0 {
+		policy.maxRetries = cl.cfg.maxRetries
 	}
 	var payload []byte
 	if cl.body != nil {
@@ -239,195 +268,145 @@ func (c *Client) do(ctx context.Context, cl *call) (err error) {
 	if len(cl.query) > 0 {
 		u += "?" + cl.query.Encode()
 	}
-	replayed := false
-	var meta Response
-	defer func() {
-		if cl.cfg.resp != nil {
-			*cl.cfg.resp = meta
-		}
-		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			apiErr.Attempts = meta.Attempts
-		}
-	}()
-	for attempt := 0; ; attempt++ {
-		r := c.attempt(ctx, cl, u, payload, attempt)
-		meta.LimiterWait += r.limited
-		if !r.pre {
-			meta.Attempts++
-		}
-		if r.resp != nil {
-			meta.StatusCode = r.status
-			meta.Header = r.resp.Header.Clone()
-			meta.RequestID = requestID(r.resp.Header)
-			if r.resp.Request != nil {
-				meta.URL = r.resp.Request.URL.String()
-			}
-			meta.RateLimit = parseRateLimit(r.resp.Header, time.Now())
-		}
-		if r.tok != nil && r.status == http.StatusUnauthorized && !replayed {
-			// The token was revoked or expired early: drop it, exchange
-			// once more and replay once. The API refused the request, so
-			// this is safe for a POST too.
-			c.core.tokens.invalidate(r.tok)
-			replayed = true
-			attempt--
-			continue
-		}
-		wait, err := c.judge(ctx, cl, r, attempt)
-		if wait < 0 {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, DefaultCallTimeout, errCallTimeout)
+		defer cancel()
+	}
+	op := &operation{obs: &c.core.obs, info: OperationInfo{Operation: cl.op, Method: cl.method, PathTemplate: cl.tmpl}}
+	ctx = op.start(ctx)
+	defer func() { op.end(ctx, cl, err) }()
+
+	replayed, acted := false, false
+	for attempt, n := 0, 1; ; n++ {
+		actx, tok, err := c.ready(ctx, cl, op, n)
+		if err != nil {
 			return err
 		}
-		if serr := sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("phonelineplus: %s %s: waiting to retry: %w", cl.method, cl.path, serr)
+		r := c.roundTrip(actx, cl, op, u, payload, tok)
+		op.record(ctx, cl, &r)
+		v := c.classify(cl, &r, context.Cause(ctx), acted)
+		acted = acted || mayHaveActed(&r)
+		var delay time.Duration
+		retry := tok != nil && r.status == http.StatusUnauthorized && !replayed
+		if retry {
+			// The token was revoked or expired early: drop it, exchange
+			// once more and replay once. The API refused the request, so
+			// this is safe for a POST too, and it is not a retry.
+			c.core.tokens.invalidate(tok)
+			replayed = true
+		} else {
+			delay = retryDelay(v, attempt)
+			retry = policy.shouldRetry(v, attempt) && startsInTime(ctx, delay)
+			attempt++
+		}
+		op.attemptEnd(actx, n, &r, v.err, retry, delay)
+		if !retry {
+			return v.err
+		}
+		if err := sleep(ctx, delay); err != nil {
+			return &callError{method: cl.method, path: cl.path, cause: fmt.Errorf("waiting to retry: %w", err)}
 		}
 	}
 }
 
-// result is what one attempt produced.
-type result struct {
-	tok    *cachedToken // the token sent, if any
-	status int          // 0: no response
-	resp   *http.Response
-	body   []byte
-	err    error // before any response: limiter, token, transport; after: body read or decode
-	pre    bool  // err came before the HTTP request: limiter or token
-	sent   bool  // the request may have reached the server
-	// limited is how long the attempt waited on the Limiter.
-	limited time.Duration
+// operation is one call in progress: what its hooks are told and what
+// WithResponseInto receives.
+type operation struct {
+	obs   *observer
+	info  OperationInfo
+	began time.Time        // when OperationStart was called
+	tried time.Time        // when the current attempt got its slot
+	late  *LimiterWaitInfo // a wait not yet reported to the hooks
+	meta  Response
 }
 
-func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte, attempt int) result {
-	var r result
-	r.pre = true
-	for refreshed := false; ; refreshed = true {
-		// Token first: an exchange spends a limiter slot of its own, and
-		// the slot this request waits for must be spent by this request,
-		// right before it leaves.
-		if !cl.noAuth {
-			if r.tok, r.err = c.core.tokens.token(ctx); r.err != nil {
-				return r
-			}
-		}
-		start := time.Now()
-		if r.err = waitLimiter(ctx, c.core.limiter); r.err != nil {
-			return r
-		}
-		r.limited += time.Since(start)
-		// A token that went stale during a long wait is replaced once.
-		if r.tok == nil || refreshed || r.tok.fresh(time.Now()) {
-			break
-		}
+func (op *operation) start(ctx context.Context) context.Context {
+	if !op.obs.active() {
+		return ctx
 	}
-	r.pre = false
-	// Whether the headers went out matters only to a request that must not
-	// be sent twice; tracing costs every request that has it.
-	var wrote atomic.Bool
-	tctx := ctx
-	if !cl.repeatable() {
-		tctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
-	}
-	var body io.Reader
-	if payload != nil {
-		body = bytes.NewReader(payload)
-	}
-	req, err := http.NewRequestWithContext(tctx, cl.method, u, body)
-	if err != nil {
-		r.err = err
-		return r
-	}
-	if payload == nil {
-		req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
-	} else {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range cl.cfg.header {
-		req.Header[k] = v
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.core.userAgent)
-	if r.tok != nil {
-		req.Header.Set("Authorization", "Bearer "+r.tok.tok.AccessToken)
-	}
-	sendStart := time.Now()
-	r.resp, r.err = c.core.hc.Do(req)
-	if r.err != nil {
-		r.sent = !notSent(r.err, wrote.Load())
-	} else {
-		r.sent = true
-		r.status = r.resp.StatusCode
-		r.body, r.err = readBody(r.resp, c.core.maxBody)
-		if b := bytes.TrimSpace(r.body); r.err == nil && r.status >= 200 && r.status < 300 && cl.out != nil && len(b) > 0 {
-			r.err = decodeBody(b, cl.out)
-		}
-	}
-	c.logAttempt(ctx, cl, &r, attempt, time.Since(sendStart), r.limited)
-	return r
+	op.began = time.Now()
+	return op.obs.operationStart(ctx, op.info)
 }
 
-var errBodyTooLarge = errors.New("response body exceeds the size limit")
-
-func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	defer resp.Body.Close()
-	if n := resp.ContentLength; n >= 0 && n <= limit {
-		// net/http ends the body at Content-Length: read it in one go.
-		b := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, b); err != nil {
-			return nil, err
-		}
-		return b, nil
+// wait waits on l for one request of the operation, and reports the wait.
+func (op *operation) wait(ctx context.Context, l Limiter) (granted time.Time, err error) {
+	start := time.Now()
+	err = waitLimiter(ctx, l)
+	granted = time.Now()
+	op.meta.LimiterWait += granted.Sub(start)
+	if op.obs.active() {
+		op.obs.limiterWait(ctx, LimiterWaitInfo{OperationInfo: op.info, Start: start, Wait: granted.Sub(start), Err: err})
 	}
-	return readCapped(resp.Body, limit)
+	return granted, err
 }
 
-// readCapped reads r to its end, failing once it passes limit bytes. It
-// reads in chunks that double from 4 KiB to 1 MiB and are joined once:
-// about twice the body in allocations on every Go version (io.ReadAll's
-// smaller growth steps cost up to five times the body before Go 1.26).
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	r = io.LimitReader(r, limit+1)
-	var chunks [][]byte
-	buf := make([]byte, 0, 4<<10)
-	var total int64
-	for {
-		if len(buf) == cap(buf) {
-			chunks = append(chunks, buf)
-			buf = make([]byte, 0, min(2*cap(buf), 1<<20))
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		total += int64(n)
-		if total > limit {
-			return nil, fmt.Errorf("%w (%d bytes)", errBodyTooLarge, limit)
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+// report accounts for and reports the wait ready made after slow hooks.
+func (op *operation) report(ctx context.Context) {
+	if w := op.late; w != nil {
+		op.late = nil
+		op.meta.LimiterWait += w.Wait
+		op.obs.limiterWait(ctx, *w)
 	}
-	if chunks == nil {
-		return buf, nil
-	}
-	return bytes.Join(append(chunks, buf), nil), nil
 }
 
-func (c *Client) logAttempt(ctx context.Context, cl *call, r *result, attempt int, took, limited time.Duration) {
-	level := slog.LevelDebug
-	if r.err != nil || r.status >= 400 {
-		level = slog.LevelWarn
+// record adds an attempt's round trip to the response metadata, and
+// reports the limiter waits the transport's requests made. What only
+// WithResponseInto or the hooks read is kept only for them.
+func (op *operation) record(ctx context.Context, cl *call, r *result) {
+	op.meta.Attempts += 1 + r.replays
+	op.report(ctx)
+	for _, w := range r.waits {
+		op.meta.LimiterWait += w.Wait
+		if op.obs.active() {
+			op.obs.limiterWait(ctx, w)
+		}
 	}
-	if !c.core.logger.Enabled(ctx, level) {
+	if r.resp == nil {
 		return
 	}
-	attrs := []slog.Attr{
-		slog.String("op", cl.op), slog.String("method", cl.method), slog.String("path", cl.path),
-		slog.Int("status", r.status), slog.Int("attempt", attempt+1),
-		slog.Duration("duration", took), slog.Duration("limiter_wait", limited),
+	op.meta.StatusCode = r.status
+	if cl.cfg.resp != nil || op.obs.active() {
+		op.meta.RequestID = requestID(r.resp.Header)
 	}
-	if r.err != nil {
-		attrs = append(attrs, slog.String("error", c.scrubString(r.err.Error())))
+	if cl.cfg.resp != nil {
+		op.meta.Header = r.resp.Header.Clone()
+		if r.resp.Request != nil {
+			op.meta.URL = r.resp.Request.URL.String()
+		}
+		op.meta.RateLimit = parseRateLimit(r.resp.Header, time.Now())
 	}
-	c.core.logger.LogAttrs(ctx, level, "phonelineplus request", attrs...)
+}
+
+func (op *operation) attemptEnd(ctx context.Context, n int, r *result, err error, retry bool, delay time.Duration) {
+	if !op.obs.active() {
+		return
+	}
+	res := AttemptResult{StatusCode: r.status, Err: err, Category: CategoryOf(err), Duration: r.took, Retry: retry}
+	if r.resp != nil {
+		res.RequestID = op.meta.RequestID
+	}
+	if retry {
+		res.RetryDelay = delay
+	}
+	op.obs.attemptEnd(ctx, AttemptInfo{OperationInfo: op.info, Attempt: n, Start: op.tried}, res)
+}
+
+// end hands the metadata to WithResponseInto and the error, and tells
+// the hooks.
+func (op *operation) end(ctx context.Context, cl *call, err error) {
+	if cl.cfg.resp != nil {
+		*cl.cfg.resp = op.meta
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.Attempts = op.meta.Attempts
+	}
+	if !op.obs.active() {
+		return
+	}
+	op.obs.operationEnd(ctx, op.info, OperationResult{
+		Err: err, Category: CategoryOf(err), StatusCode: op.meta.StatusCode, RequestID: op.meta.RequestID,
+		Attempts: op.meta.Attempts, LimiterWait: op.meta.LimiterWait, Duration: time.Since(op.began),
+	})
 }

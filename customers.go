@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"unicode"
 )
 
 // Customer paths, relative to the base URL. Only POST /customers is
-// observed in a real client; the others are inferred (see endpoints.md).
+// observed in a real client; the others are inferred.
 const (
 	pathCustomers        = "/customers"
 	pathCustomer         = "/customers/{customerID}"
@@ -34,12 +35,39 @@ const (
 	PlanHardwareOnlyCP Plan = "hardware_only_cp"
 	// PlanStandard needs an email. Its wire value is not public:
 	// "phoneline_plus" is the best guess (the legacy API called it "pro").
-	// If your account rejects it, send the value you were given through
-	// Client.Do.
+	// If your account was given another value, set Plan to it: a plan
+	// other than the two hardware-only ones is sent as given.
 	PlanStandard Plan = "phoneline_plus"
 )
 
 func (p Plan) hardwareOnly() bool { return p == PlanHardwareOnly || p == PlanHardwareOnlyCP }
+
+// checkPlan checks the plan of a new customer. The hardware-only values
+// are observed in a real client, so another spelling of one ("Hardware
+// Only", "HARDWARE-ONLY-CP") is refused; the Standard plan's value is a
+// guess, so any other value is sent as given, with no plan rule applied.
+func checkPlan(field string, p Plan) error {
+	if p == "" || p.hardwareOnly() {
+		return oneOf(field, p, PlanHardwareOnly, PlanHardwareOnlyCP)
+	}
+	for _, known := range []Plan{PlanHardwareOnly, PlanHardwareOnlyCP} {
+		if planKey(p) == planKey(known) {
+			return invalid(field, "must be spelt "+string(known)+" exactly")
+		}
+	}
+	return anyValue(field, p)
+}
+
+// planKey is a plan's letters and digits in lower case: two spellings of
+// one plan have the same key.
+func planKey(p Plan) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, string(p))
+}
 
 // CustomerStatus is a customer's account status.
 type CustomerStatus string
@@ -144,7 +172,7 @@ func (c *Customer) decodeWith(dec objectDecoder) error {
 
 // CustomerCreateRequest is the body of Customers.Create.
 type CustomerCreateRequest struct {
-	Plan          Plan      `json:"plan"`
+	Plan          Plan      `json:"plan"`             // a Plan constant, or the Standard plan's value if your account has another
 	Address       Address   `json:"address,omitzero"` // required for hardware-only plans
 	CompanyName   string    `json:"companyName"`
 	FullName      string    `json:"fullName"`        // the primary contact
@@ -155,7 +183,7 @@ type CustomerCreateRequest struct {
 
 func (r CustomerCreateRequest) normalize() (CustomerCreateRequest, error) {
 	var c checker
-	c.fail(oneOf("plan", r.Plan, PlanHardwareOnly, PlanHardwareOnlyCP, PlanStandard))
+	c.fail(checkPlan("plan", r.Plan))
 	c.check("companyName", &r.CompanyName, requiredText)
 	c.check("fullName", &r.FullName, requiredText)
 	c.check("contactNumber", &r.ContactNumber, nationalNumber)
@@ -175,6 +203,14 @@ func (r CustomerCreateRequest) normalize() (CustomerCreateRequest, error) {
 	return r, c.err
 }
 
+// Validate reports the first problem Customers.Create would refuse r for,
+// as a *ValidationError naming the field, without sending anything: the
+// method runs the same check before each request.
+func (r CustomerCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
+}
+
 // CustomerUpdateRequest is the body of Customers.Update. Nil fields are
 // left as they are; at least one must be set.
 type CustomerUpdateRequest struct {
@@ -187,9 +223,6 @@ type CustomerUpdateRequest struct {
 
 func (r CustomerUpdateRequest) normalize() (CustomerUpdateRequest, error) {
 	var c checker
-	if r == (CustomerUpdateRequest{}) {
-		c.fail(invalid("CustomerUpdateRequest", "sets no field"))
-	}
 	c.ptr("companyName", &r.CompanyName, requiredText)
 	c.ptr("fullName", &r.FullName, requiredText)
 	c.ptr("contactNumber", &r.ContactNumber, nationalNumber)
@@ -198,41 +231,68 @@ func (r CustomerUpdateRequest) normalize() (CustomerUpdateRequest, error) {
 		a := r.Address.normalize("address", &c)
 		r.Address = &a
 	}
+	c.fail(setsNothing("CustomerUpdateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Customers.Update would refuse r for,
+// as a *ValidationError naming the field, without sending anything: the
+// method runs the same check before each request.
+func (r CustomerUpdateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // ContractRegradeRequest is the body of Customers.RegradeContract (field
 // name inferred).
 type ContractRegradeRequest struct {
-	ContractLength int `json:"contractLength"` // months, e.g. 24 or 60
+	ContractLength int `json:"contractLength,omitzero"` // months, e.g. 24 or 60
 }
 
 func (r ContractRegradeRequest) normalize() (ContractRegradeRequest, error) {
-	if r.ContractLength <= 0 || r.ContractLength > 120 {
+	if r.ContractLength < 0 || r.ContractLength > 120 {
 		return r, invalid("contractLength", "must be between 1 and 120 months")
 	}
-	return r, nil
+	return r, setsNothing("ContractRegradeRequest", r)
+}
+
+// Validate reports the first problem Customers.RegradeContract would refuse
+// r for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
+func (r ContractRegradeRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // PlanUpgradeRequest is the body of Customers.UpgradePlan (fields
 // inferred). Email is needed when moving to PlanStandard a customer that
 // has none.
 type PlanUpgradeRequest struct {
-	Plan  Plan   `json:"plan"`
+	Plan  Plan   `json:"plan,omitzero"` // any value: the plan values are not all public
 	Email string `json:"email,omitzero"`
 }
 
 func (r PlanUpgradeRequest) normalize() (PlanUpgradeRequest, error) {
 	var c checker
-	c.fail(oneOf("plan", r.Plan, PlanHardwareOnly, PlanHardwareOnlyCP, PlanStandard))
+	if r.Plan != "" {
+		c.fail(anyValue("plan", r.Plan))
+	}
 	c.optional("email", &r.Email, email)
+	c.fail(setsNothing("PlanUpgradeRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Customers.UpgradePlan would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
+func (r PlanUpgradeRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // List returns every customer of the partner ("List Customers").
 //
-// API: GET /customers (path inferred from public material; if your
-// account's reference differs, call Client.Do).
+// API: GET /customers (inferred)
 func (s *CustomersService) List(ctx context.Context, opts ...CallOption) ([]Customer, error) {
 	return getList[Customer](ctx, s.client, &call{op: "Customers.List", tmpl: pathCustomers, path: pathCustomers, opts: opts})
 }
@@ -241,12 +301,13 @@ func (s *CustomersService) List(ctx context.Context, opts ...CallOption) ([]Cust
 // back with their SIP Destination.
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
-// the connection dropped after sending) the customer may exist: look it up
-// with List before trying again. ErrNumberInFlight means the number is in
+// the connection dropped after sending) the customer may exist:
+// CreateOrFind settles that for you (it looks the customer up, and sends
+// again only if it stays absent). ErrNumberInFlight means the number is in
 // another order: choose another. ErrEmailInUse means the email is taken
 // somewhere on the platform.
 //
-// API: POST /customers
+// API: POST /customers (observed)
 func (s *CustomersService) Create(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Customer, error) {
 	req, err := req.normalize()
 	if err != nil {
@@ -257,8 +318,7 @@ func (s *CustomersService) Create(ctx context.Context, req CustomerCreateRequest
 
 // Get returns one customer ("Get Customer").
 //
-// API: GET /customers/{customerID} (path inferred from public material;
-// if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID} (inferred)
 func (s *CustomersService) Get(ctx context.Context, customerID string, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomer, customerID)
 	if err != nil {
@@ -270,8 +330,7 @@ func (s *CustomersService) Get(ctx context.Context, customerID string, opts ...C
 // Update changes a customer's details ("Update Customer"); nil fields stay
 // as they are. Idempotent: retried on 5xx and network errors.
 //
-// API: PUT /customers/{customerID} (path inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: PUT /customers/{customerID} (inferred)
 func (s *CustomersService) Update(ctx context.Context, customerID string, req CustomerUpdateRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomer, customerID)
 	if err == nil {
@@ -286,8 +345,7 @@ func (s *CustomersService) Update(ctx context.Context, customerID string, req Cu
 // Delete removes a customer ("Delete Customer"). It cannot be undone. A
 // retried Delete whose first attempt succeeded may answer ErrNotFound.
 //
-// API: DELETE /customers/{customerID} (path inferred from public material;
-// if your account's reference differs, call Client.Do).
+// API: DELETE /customers/{customerID} (inferred)
 func (s *CustomersService) Delete(ctx context.Context, customerID string, opts ...CallOption) error {
 	path, err := expandPath(pathCustomer, customerID)
 	if err != nil {
@@ -299,8 +357,7 @@ func (s *CustomersService) Delete(ctx context.Context, customerID string, opts .
 // RegradeContract sets a new contract length, which also restarts the
 // contract ("Regrade Customer Contract").
 //
-// API: PUT /customers/{customerID}/contract (path and field inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: PUT /customers/{customerID}/contract (inferred)
 func (s *CustomersService) RegradeContract(ctx context.Context, customerID string, req ContractRegradeRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomerContract, customerID)
 	if err == nil {
@@ -315,8 +372,7 @@ func (s *CustomersService) RegradeContract(ctx context.Context, customerID strin
 // UpgradePlan moves a customer to a higher plan, typically hardware-only to
 // PlanStandard ("Upgrade Customer Plan"). Downgrades are refused by the API.
 //
-// API: PUT /customers/{customerID}/plan (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: PUT /customers/{customerID}/plan (inferred)
 func (s *CustomersService) UpgradePlan(ctx context.Context, customerID string, req PlanUpgradeRequest, opts ...CallOption) (*Customer, error) {
 	path, err := expandPath(pathCustomerPlan, customerID)
 	if err == nil {

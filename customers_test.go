@@ -65,7 +65,7 @@ func TestCustomersCreateValidation(t *testing.T) {
 		modify func(*CustomerCreateRequest)
 		field  string
 	}{
-		{"unknown plan", func(r *CustomerCreateRequest) { r.Plan = "gold" }, "plan"},
+		{"hardware-only misspelt", func(r *CustomerCreateRequest) { r.Plan = "Hardware_Only" }, "plan"},
 		{"no plan", func(r *CustomerCreateRequest) { r.Plan = "" }, "plan"},
 		{"no company", func(r *CustomerCreateRequest) { r.CompanyName = "  " }, "companyName"},
 		{"CRLF in name", func(r *CustomerCreateRequest) { r.FullName = "Alex\r\nX-Evil: 1" }, "fullName"},
@@ -179,6 +179,8 @@ func TestCustomersRegradeContract(t *testing.T) {
 		writeJSON(w, http.StatusOK, `{"customerID":"c1","contractLength":60}`)
 	})
 	_, err := e.client.Customers.RegradeContract(t.Context(), "c1", ContractRegradeRequest{})
+	e.assertNothingSent(t, err, "ContractRegradeRequest")
+	_, err = e.client.Customers.RegradeContract(t.Context(), "c1", ContractRegradeRequest{ContractLength: -1})
 	e.assertNothingSent(t, err, "contractLength")
 
 	got, err := e.client.Customers.RegradeContract(t.Context(), "c1", ContractRegradeRequest{ContractLength: 60})

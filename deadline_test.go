@@ -110,15 +110,12 @@ func TestDeadlineHoldsUnderEveryFault(t *testing.T) {
 					}
 					srv := deadlineServer(opts...)
 					defer srv.Close()
-					keyID, secret := srv.Credentials()
-					c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()),
-						plp.WithHTTPClient(&http.Client{Transport: srv.Transport(), Timeout: plp.DefaultAttemptTimeout}))
-					require.NoError(t, err)
+					c := fakeClient(t, srv, plp.WithHTTPClient(&http.Client{Transport: srv.Transport(), Timeout: plp.DefaultAttemptTimeout}))
 
 					ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 					defer cancel()
 					start := time.Now()
-					err = dc.call(ctx, c)
+					err := dc.call(ctx, c)
 					elapsed := time.Since(start)
 					assert.LessOrEqual(t, elapsed, 2*time.Second+deadlineMargin, "virtual time the call took")
 					if err != nil {
@@ -149,11 +146,8 @@ func TestRateLimitedFakeFailsFastWithinDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := deadlineServer(phonelineplustest.WithRateLimit(2)) // /auth and one call
 		defer srv.Close()
-		keyID, secret := srv.Credentials()
-		c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()),
-			plp.WithHTTPClient(&http.Client{Transport: srv.Transport()}), plp.WithRateLimit(1_000_000, 1_000_000))
-		require.NoError(t, err)
-		_, err = c.Customers.Get(t.Context(), "c1")
+		c := fakeClient(t, srv, plp.WithHTTPClient(&http.Client{Transport: srv.Transport()}), plp.WithRateLimit(1_000_000, 1_000_000))
+		_, err := c.Customers.Get(t.Context(), "c1")
 		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
@@ -192,22 +186,21 @@ func (n *deadlineNeverAnswers) RoundTrip(r *http.Request) (*http.Response, error
 // HTTP client uses, at a transport that never answers, and puts it back
 // before returning (parallel tests start only after the sequential ones).
 func TestNoDeadlineCannotHang(t *testing.T) {
-	const attempt = plp.DefaultAttemptTimeout
-	// Backoff is full jitter from 250 ms doubling; the default limiter
-	// adds one 600 ms wait (its only token goes to /auth).
-	const maxBackoff = 250*time.Millisecond + 500*time.Millisecond + time.Second
-	const limiterWait = 600 * time.Millisecond
+	const limiterWait = 600 * time.Millisecond // the default limiter's only token goes to /auth
 	for _, tc := range []struct {
 		name     string
 		call     func(ctx context.Context, c *plp.Client) error
 		attempts int64
+		low      time.Duration
 		want     error
 	}{
+		// Retried until the call's own bound: the first attempt times
+		// out, the second is cut short by DefaultCallTimeout.
 		{"GET", func(ctx context.Context, c *plp.Client) error {
 			_, err := c.Customers.Get(ctx, "c1")
 			return err
-		}, plp.DefaultMaxRetries + 1, plp.ErrNetwork},
-		{"POST", deadlineCalls[1].call, 1, plp.ErrOutcomeUnknown},
+		}, 2, plp.DefaultCallTimeout, context.DeadlineExceeded},
+		{"POST", deadlineCalls[1].call, 1, plp.DefaultAttemptTimeout, plp.ErrOutcomeUnknown},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -218,21 +211,37 @@ func TestNoDeadlineCannotHang(t *testing.T) {
 				http.DefaultTransport = never
 				defer func() { http.DefaultTransport = saved }()
 
-				keyID, secret := srv.Credentials()
-				c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL())) // the default HTTP client
-				require.NoError(t, err)
+				c := fakeClient(t, srv) // the default HTTP client
 				start := time.Now()
-				err = tc.call(context.Background(), c)
+				err := tc.call(context.Background(), c)
 				elapsed := time.Since(start)
 				require.ErrorIs(t, err, tc.want)
 				assert.Equal(t, tc.attempts, never.attempts.Load(), "attempts")
-				low := time.Duration(tc.attempts) * attempt
-				assert.GreaterOrEqual(t, elapsed, low, "each attempt waits out the per-attempt timeout")
-				assert.LessOrEqual(t, elapsed, low+limiterWait+maxBackoff+deadlineMargin, "bounded total")
+				assert.GreaterOrEqual(t, elapsed, tc.low)
+				assert.LessOrEqual(t, elapsed, tc.low+limiterWait+deadlineMargin, "bounded total")
+				assert.Less(t, elapsed, 5*time.Minute)
 				t.Logf("%s without a deadline: %d attempts, %v, %v", tc.name, never.attempts.Load(), elapsed, err)
 			})
 		})
 	}
+}
+
+// TestZeroTimeoutHTTPClientKeepsTheAttemptTimeout: WithHTTPClient with no
+// Timeout does not remove the bound on each attempt.
+func TestZeroTimeoutHTTPClientKeepsTheAttemptTimeout(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		srv := deadlineServer()
+		defer srv.Close()
+		never := &deadlineNeverAnswers{auth: srv.Transport()}
+		c := fakeClient(t, srv, plp.WithHTTPClient(&http.Client{Transport: never}), plp.WithMaxRetries(0))
+		start := time.Now()
+		_, err := c.Customers.Get(context.Background(), "c1")
+		require.ErrorIs(t, err, plp.ErrNetwork)
+		assert.Contains(t, err.Error(), "no answer within the attempt timeout")
+		assert.Equal(t, int64(1), never.attempts.Load())
+		assert.InDelta(t, float64(plp.DefaultAttemptTimeout), float64(time.Since(start)), float64(time.Second))
+	})
 }
 
 // TestAttemptTimeoutIsConfigurable checks the documented way to change
@@ -243,12 +252,9 @@ func TestAttemptTimeoutIsConfigurable(t *testing.T) {
 		srv := deadlineServer()
 		defer srv.Close()
 		never := &deadlineNeverAnswers{auth: srv.Transport()}
-		keyID, secret := srv.Credentials()
-		c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()),
-			plp.WithHTTPClient(&http.Client{Transport: never, Timeout: 5 * time.Second}), plp.WithMaxRetries(1))
-		require.NoError(t, err)
+		c := fakeClient(t, srv, plp.WithHTTPClient(&http.Client{Transport: never, Timeout: 5 * time.Second}), plp.WithMaxRetries(1))
 		start := time.Now()
-		_, err = c.Customers.Get(context.Background(), "c1")
+		_, err := c.Customers.Get(context.Background(), "c1")
 		elapsed := time.Since(start)
 		require.ErrorIs(t, err, plp.ErrNetwork)
 		assert.Equal(t, int64(2), never.attempts.Load())

@@ -90,15 +90,23 @@ func (r DeviceCreateRequest) normalize() (DeviceCreateRequest, error) {
 	return r, c.err
 }
 
+// Validate reports the first problem Devices.Create would refuse r for, as
+// a *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r DeviceCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
+}
+
 // Create adds a device to a user ("Add Customer User Device"). For a
 // BrandOther device the response holds the SIP credentials (SIPID,
 // RegistrationServer and, when the API sends it, SIPPassword).
 //
 // Not idempotent. On ErrOutcomeUnknown the device may have been added:
 // check in the portal before trying again, as this API has no way to list
-// a user's devices.
+// a user's devices (CreateOrFind says so with a *VerificationError).
 //
-// API: POST /customers/{customerID}/users/{userID}/devices
+// API: POST /customers/{customerID}/users/{userID}/devices (observed)
 func (s *DevicesService) Create(ctx context.Context, customerID, userID string, req DeviceCreateRequest, opts ...CallOption) (*Device, error) {
 	path, err := expandPath(pathDevices, customerID, userID)
 	if err == nil {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -124,4 +126,48 @@ func TestLogsOneLinePerAttemptWithoutSecrets(t *testing.T) {
 	assert.NotContains(t, buf.String(), testSecret)
 	assert.NotContains(t, buf.String(), testToken)
 	assert.NotContains(t, buf.String(), "Bearer")
+}
+
+// TestRedirectsKeepCredentialsAtTheOrigin: a hop to another scheme, host
+// or port loses the token; https to http is refused; /auth never moves.
+func TestRedirectsKeepCredentialsAtTheOrigin(t *testing.T) {
+	t.Parallel()
+	var elsewhere atomic.Value // the Authorization the other origin saw
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Store(r.Header.Get("Authorization") + "|")
+		writeJSON(w, http.StatusOK, `{}`)
+	}))
+	defer other.Close()
+
+	e := setup(t)
+	e.mux.HandleFunc("GET /to-port", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/x", http.StatusFound) // same host, another port
+	})
+	require.NoError(t, e.client.Do(t.Context(), http.MethodGet, "/to-port", nil, nil))
+	assert.Equal(t, "|", elsewhere.Load(), "no Authorization at another port")
+
+	// https to http: refused, not followed.
+	tlsSrv := httptest.NewTLSServer(e.root())
+	defer tlsSrv.Close()
+	e.mux.HandleFunc("GET /to-http", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/y", http.StatusFound)
+	})
+	c := newTestClient(t, tlsSrv.URL+testPrefix, WithHTTPClient(tlsSrv.Client()))
+	elsewhere.Store("")
+	err := c.Do(t.Context(), http.MethodGet, "/to-http", nil, nil)
+	require.ErrorIs(t, err, ErrInvalidResponse)
+	assert.Contains(t, err.Error(), "refused a redirect from https to plain http")
+	assert.Equal(t, "", elsewhere.Load(), "never sent")
+
+	// /auth is never redirected.
+	moved := http.NewServeMux()
+	moved.HandleFunc("POST "+testPrefix+"/auth", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/auth", http.StatusTemporaryRedirect)
+	})
+	authSrv := httptest.NewServer(moved)
+	defer authSrv.Close()
+	elsewhere.Store("")
+	err = newTestClient(t, authSrv.URL+testPrefix).Do(t.Context(), http.MethodGet, "/stats", nil, nil)
+	require.Error(t, err)
+	assert.Equal(t, "", elsewhere.Load(), "the key and secret went nowhere else")
 }

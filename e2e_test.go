@@ -25,17 +25,6 @@ import (
 // correctness, not pacing.
 const highRate = 100_000
 
-// newFakeClient starts a fake with opts and returns it with a client of it.
-func newFakeClient(t *testing.T, fakeOpts []phonelineplustest.Option, opts ...phonelineplus.Option) (*phonelineplustest.Server, *phonelineplus.Client) {
-	t.Helper()
-	srv := phonelineplustest.NewServer(fakeOpts...)
-	t.Cleanup(srv.Close)
-	keyID, secret := srv.Credentials()
-	client, err := phonelineplus.New(keyID, secret, append([]phonelineplus.Option{phonelineplus.WithBaseURL(srv.URL())}, opts...)...)
-	require.NoError(t, err)
-	return srv, client
-}
-
 // provisioned is what one story created.
 type provisioned struct {
 	customer *phonelineplus.Customer
@@ -362,12 +351,8 @@ func TestE2ERateLimitRetriesRecover(t *testing.T) {
 		srv := phonelineplustest.NewServer()
 		defer srv.Close()
 		counter := &retryAfterCounter{next: srv.Transport()}
-		keyID, secret := srv.Credentials()
-		client, err := phonelineplus.New(keyID, secret,
-			phonelineplus.WithBaseURL(srv.URL()),
-			phonelineplus.WithHTTPClient(&http.Client{Transport: counter}),
+		client := fakeClient(t, srv, phonelineplus.WithHTTPClient(&http.Client{Transport: counter}),
 			phonelineplus.WithLimiter(rate.NewLimiter(rate.Inf, 1)))
-		require.NoError(t, err)
 
 		start := time.Now()
 		errs := hammer(t.Context(), client, 20, 10)
@@ -390,11 +375,7 @@ func TestE2EDefaultLimiterAvoids429(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := phonelineplustest.NewServer()
 		defer srv.Close()
-		keyID, secret := srv.Credentials()
-		client, err := phonelineplus.New(keyID, secret,
-			phonelineplus.WithBaseURL(srv.URL()),
-			phonelineplus.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
-		require.NoError(t, err)
+		client := fakeClient(t, srv, phonelineplus.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
 
 		errs := hammer(t.Context(), client, 20, 10)
 

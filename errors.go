@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -86,12 +87,12 @@ type APIError struct {
 
 // Error returns one line: method, path, status and message.
 func (e *APIError) Error() string {
+	return "phonelineplus: " + e.Method + " " + e.Path + ": " + e.detail()
+}
+
+// detail is the error without its "phonelineplus: METHOD path: " head.
+func (e *APIError) detail() string {
 	var b strings.Builder
-	b.WriteString("phonelineplus: ")
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteString(": ")
 	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
 		b.WriteString(": ")
@@ -140,8 +141,8 @@ func isEmailInUse(msg string) bool {
 
 // newAPIError builds an APIError from a response. Known secrets are scrubbed
 // from the body before it is kept, so no error can echo them.
-func newAPIError(method, path string, resp *http.Response, body []byte, scrub func([]byte) []byte) *APIError {
-	body = scrub(body)
+func newAPIError(method, path string, resp *http.Response, body []byte, s scrubber) *APIError {
+	body = s.body(body)
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Method:     method,
@@ -150,15 +151,20 @@ func newAPIError(method, path string, resp *http.Response, body []byte, scrub fu
 		// The message is scrubbed again after JSON decoding (escapes
 		// such as \/ or \u0041 hide a secret from the raw scrub) and
 		// before folding (a cut could leave part of it).
-		Message:   oneLine(string(scrub([]byte(messageFromBody(resp.StatusCode, body)))), maxMessageLen),
+		Message:   oneLine(s.string(messageFromBody(resp.StatusCode, body)), maxMessageLen),
 		RequestID: requestID(resp.Header),
 	}
 	e.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	return e
 }
 
+// requestIDHeaders are the headers that may carry a request ID, in the
+// order they are tried: the API's own, then the AWS gateway's.
+var requestIDHeaders = []string{"X-Request-Id", "X-Amzn-Requestid", "X-Amz-Apigw-Id", "X-Correlation-Id"}
+
+// requestID returns the first request ID h carries, folded to one line.
 func requestID(h http.Header) string {
-	for _, k := range []string{"X-Request-Id", "X-Amzn-Requestid", "X-Amz-Apigw-Id", "X-Correlation-Id"} {
+	for _, k := range requestIDHeaders {
 		if v := h.Get(k); v != "" {
 			return oneLine(v, 100)
 		}
@@ -230,41 +236,55 @@ func invalid(field, reason string) *ValidationError {
 	return &ValidationError{Field: field, Reason: reason}
 }
 
-// outcomeUnknownError wraps the failure underneath ErrOutcomeUnknown so that
-// errors.Is matches both (and a context error, when that is the cause).
-type outcomeUnknownError struct {
+// callError is the one wrapper of a failed call that is not an API answer
+// of its own: it marks the cause with the sentinel that classifies it
+// (ErrOutcomeUnknown, ErrNetwork or ErrInvalidResponse; none for a context
+// error) and says method and path once, however deep the causes nest.
+type callError struct {
 	method, path string
-	err          error
+	kind         error // a sentinel, or nil
+	cause        error
 }
 
-func (e *outcomeUnknownError) Error() string {
-	return fmt.Sprintf("phonelineplus: %s %s: outcome unknown, the request may have taken effect; look it up before retrying: %v",
-		e.method, e.path, e.err)
+// kindText is how each kind reads in an error string.
+var kindText = map[error]string{
+	ErrOutcomeUnknown:  "outcome unknown (the request may have taken effect; look it up before retrying)",
+	ErrNetwork:         "network error",
+	ErrInvalidResponse: "invalid response",
 }
 
-func (e *outcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.err} }
-
-// networkError marks a transport failure with ErrNetwork.
-type networkError struct {
-	method, path string
-	err          error
+func (e *callError) Error() string {
+	return "phonelineplus: " + e.method + " " + e.path + ": " + e.detail()
 }
 
-func (e *networkError) Error() string {
-	return fmt.Sprintf("phonelineplus: %s %s: %v", e.method, e.path, e.err)
+// detail is the error without its "phonelineplus: METHOD path: " head.
+func (e *callError) detail() string {
+	if e.kind == nil {
+		return detailOf(e.cause)
+	}
+	return kindText[e.kind] + ": " + detailOf(e.cause)
 }
 
-func (e *networkError) Unwrap() []error { return []error{ErrNetwork, e.err} }
-
-// responseError marks an unreadable response with ErrInvalidResponse.
-type responseError struct {
-	method, path string
-	status       int
-	err          error
+func (e *callError) Unwrap() []error {
+	if e.kind == nil {
+		return []error{e.cause}
+	}
+	return []error{e.kind, e.cause}
 }
 
-func (e *responseError) Error() string {
-	return fmt.Sprintf("phonelineplus: %s %s: %d response could not be read: %v", e.method, e.path, e.status, e.err)
+// detailOf is err's text without what a callError already says: the head
+// of a nested APIError or callError, and the method and URL net/http puts
+// in front of a transport error.
+func detailOf(err error) string {
+	var urlErr *url.Error
+	switch e := err.(type) {
+	case interface{ detail() string }:
+		return e.detail()
+	case *url.Error:
+		urlErr = e
+	}
+	if urlErr != nil {
+		return detailOf(urlErr.Err)
+	}
+	return strings.TrimPrefix(err.Error(), "phonelineplus: ")
 }
-
-func (e *responseError) Unwrap() []error { return []error{ErrInvalidResponse, e.err} }

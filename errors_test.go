@@ -34,7 +34,7 @@ func TestAPIErrorCategories(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp := &http.Response{StatusCode: tt.status, Header: http.Header{}}
-		err := error(newAPIError("POST", "/customers", resp, []byte(tt.body), func(b []byte) []byte { return b }))
+		err := error(newAPIError("POST", "/customers", resp, []byte(tt.body), scrubber{}))
 		for _, s := range all {
 			want := false
 			for _, w := range tt.want {
@@ -49,13 +49,13 @@ func TestAPIErrorMessage(t *testing.T) {
 	t.Parallel()
 	h := http.Header{"X-Request-Id": {"req-42"}, "Retry-After": {"5"}}
 	e := newAPIError("GET", "/stats", &http.Response{StatusCode: 503, Header: h},
-		[]byte("<html><title>Bad gateway</title></html>"), func(b []byte) []byte { return b })
+		[]byte("<html><title>Bad gateway</title></html>"), scrubber{})
 	assert.Equal(t, "phonelineplus: GET /stats: 503 Service Unavailable (request req-42)", e.Error())
 	assert.Equal(t, "req-42", e.RequestID)
 	assert.EqualValues(t, 5e9, e.RetryAfter)
 
 	long := newAPIError("GET", "/x", &http.Response{StatusCode: 400, Header: http.Header{}},
-		[]byte("line one\r\nInjected: log line\x00"+strings.Repeat("é", 400)), func(b []byte) []byte { return b })
+		[]byte("line one\r\nInjected: log line\x00"+strings.Repeat("é", 400)), scrubber{})
 	assert.NotContains(t, long.Error(), "\n")
 	assert.NotContains(t, long.Error(), "\x00")
 	assert.LessOrEqual(t, len(long.Message), maxMessageLen+len("…"))
@@ -69,4 +69,27 @@ func TestValidationError(t *testing.T) {
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "address.postcode", ve.Field)
+}
+
+// TestErrorStringsSayThingsOnce: one prefix, one method and path, the
+// cause once.
+func TestErrorStringsSayThingsOnce(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.mux.HandleFunc("POST /customers", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusInternalServerError, `{"message":"Timeout"}`)
+	})
+	e.mux.HandleFunc("GET /customers/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"customerID":`)
+	})
+	_, err := e.client.Customers.Create(t.Context(), validCustomerCreate())
+	assert.EqualError(t, err, "phonelineplus: POST /customers: outcome unknown (the request may have taken effect; look it up before retrying): 500 Internal Server Error: Timeout")
+	_, err = e.client.Customers.Get(t.Context(), "c1")
+	assert.EqualError(t, err, "phonelineplus: GET /customers/c1: invalid response: unexpected end of JSON input")
+
+	down := newTestClient(t, "http://127.0.0.1:1"+testPrefix, WithTokenSource(staticTokens{Token{AccessToken: NewSecret(testToken)}}))
+	err = down.Do(t.Context(), http.MethodGet, "/stats", nil, nil)
+	require.ErrorIs(t, err, ErrNetwork)
+	assert.Equal(t, "phonelineplus: GET /stats: network error: dial tcp 127.0.0.1:1: connect: connection refused", err.Error(),
+		"net/http's method and URL are not repeated")
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"strings"
+	"time"
 
 	"github.com/phonelineplus-go/phonelineplus"
 	"github.com/phonelineplus-go/phonelineplus/phonelineplustest"
@@ -38,52 +38,75 @@ func ExampleNew() {
 	// SPA112 Cisco SPA112 39.00
 }
 
-// Create a hardware-only customer with a number from the available pool,
-// moving on to the next number when one is tied up in another order.
-func ExampleCustomersService_Create() {
-	// Both rate limits are raised only to keep the example fast: the real
-	// API allows 100 requests a minute, the client's default.
-	srv := phonelineplustest.NewServer(phonelineplustest.WithRateLimit(6000))
+// The README's quick start, run against the fake: a hardware-only customer
+// with a Manchester number from the available pool (here, one number).
+func Example() {
+	srv := phonelineplustest.NewServer(phonelineplustest.WithoutNumberPool(),
+		phonelineplustest.WithAvailableNumbers(phonelineplustest.AvailableNumber{NumberE164: "441614960021"}))
 	defer srv.Close()
 	keyID, secret := srv.Credentials()
-	client, err := phonelineplus.New(keyID, secret,
-		phonelineplus.WithBaseURL(srv.URL()), phonelineplus.WithRateLimit(6000, 10))
-	if err != nil {
-		log.Fatal(err)
-	}
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 
-	avail, err := client.Numbers.ListAvailable(ctx, phonelineplus.AvailableNumbersOptions{
-		NumberType: phonelineplus.NumberTypeGeographic,
-		AreaCode:   "0161",
-	})
-	if err != nil {
+	if err := quickStart(ctx, keyID, secret, srv.URL()); err != nil {
 		log.Fatal(err)
-	}
-	for _, a := range avail {
-		cust, err := client.Customers.Create(ctx, phonelineplus.CustomerCreateRequest{
-			Plan:          phonelineplus.PlanHardwareOnly,
-			CompanyName:   "Acme Ltd",
-			FullName:      "Alex Example",
-			ContactNumber: "07700 900000",
-			Address:       phonelineplus.Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", Postcode: "M1 1AA"},
-			Number:        phonelineplus.NumberRef{NumberE164: a.NumberE164},
-		})
-		if errors.Is(err, phonelineplus.ErrNumberInFlight) {
-			continue // in another order: try the next number
-		}
-		if err != nil {
-			log.Fatal(err)
-		}
-		fmt.Println(cust.CompanyName, cust.Plan, cust.Status)
-		fmt.Println("0161 number:", strings.HasPrefix(cust.Number.NumberE164, "44161"))
-		fmt.Println("SIP password:", cust.Destination.SIPPassword)
-		break
 	}
 	// Output:
-	// Acme Ltd hardware_only active
-	// 0161 number: true
-	// SIP password: [REDACTED]
+	// created Acme Ltd (hardware_only) with 441614960021
+}
+
+// quickStart is the quick start of README.md and doc.go, word for word
+// (TestQuickStartIsTheCompiledExample keeps the three the same).
+//
+// keyID and secret come from Partner Portal → Settings → API; baseURL is
+// phonelineplus.ProductionURL, phonelineplus.UATURL or a fake's URL.
+func quickStart(ctx context.Context, keyID, secret, baseURL string) error {
+	client, err := phonelineplus.New(keyID, secret, phonelineplus.WithBaseURL(baseURL))
+	if err != nil {
+		return err
+	}
+	avail, err := client.Numbers.ListAvailable(ctx, phonelineplus.AvailableNumbersOptions{
+		NumberType: phonelineplus.NumberTypeGeographic, AreaCode: "0161",
+	})
+	if err != nil {
+		return err
+	}
+	for _, number := range avail {
+		cust, err := client.Customers.Create(ctx, phonelineplus.CustomerCreateRequest{
+			Plan: phonelineplus.PlanHardwareOnly, CompanyName: "Acme Ltd", FullName: "Alex Example",
+			ContactNumber: "07700 900000", Number: phonelineplus.NumberRef{NumberE164: number.NumberE164},
+			Address: phonelineplus.Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", Postcode: "M1 1AA"},
+		})
+		switch {
+		case errors.Is(err, phonelineplus.ErrNumberInFlight):
+			continue // the number is in another order: try the next one
+		case errors.Is(err, phonelineplus.ErrOutcomeUnknown):
+			return fmt.Errorf("look the customer up before trying again: %w", err)
+		case err != nil:
+			return err
+		}
+		fmt.Printf("created %s (%s) with %s\n", cust.CompanyName, cust.Plan, cust.Number.NumberE164)
+		return nil
+	}
+	return errors.New("no 0161 number is free")
+}
+
+// Check a whole batch before sending any of it: Validate runs the checks
+// Customers.Create runs, and sends nothing.
+func ExampleCustomerCreateRequest_Validate() {
+	rows := []phonelineplus.CustomerCreateRequest{
+		{Plan: phonelineplus.PlanHardwareOnlyCP, CompanyName: "Acme Ltd", FullName: "Alex Example", ContactNumber: "+44 (0)161 496 0000",
+			Address: phonelineplus.Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", Postcode: "M1 1AA"}},
+		{Plan: phonelineplus.PlanHardwareOnlyCP, CompanyName: "Beta Ltd", FullName: "Sam Example", ContactNumber: "020 7946 001",
+			Address: phonelineplus.Address{Premises: "2", Street: "Baker Street", Town: "London", Postcode: "NW1 6XE"}},
+	}
+	for i, row := range rows {
+		if err := row.Validate(); err != nil {
+			fmt.Printf("row %d: %v\n", i+1, err)
+		}
+	}
+	// Output:
+	// row 2: phonelineplus: invalid contactNumber: has 9 digits after the leading 0; 02 numbers have 10
 }
 
 // Allocate a customer's number to one of its users. The fake starts with

@@ -157,6 +157,7 @@ func FuzzDecodeResponses(f *testing.F) {
 		checkDecode[Stats](t, data)
 		checkDecode[PartnerUser](t, data)
 		checkDecode[Address](t, data)
+		checkDecode[AddressMatch](t, data)
 		checkDecode[Destination](t, data)
 		checkDecode[list[Customer]](t, data)
 		checkDecode[list[Number]](t, data)
@@ -168,7 +169,7 @@ func FuzzDecodeResponses(f *testing.F) {
 		checkDecode[list[Order]](t, data)
 		checkDecode[list[Product]](t, data)
 		checkDecode[list[PartnerUser]](t, data)
-		checkDecode[list[Address]](t, data)
+		checkDecode[list[AddressMatch]](t, data)
 	})
 }
 
@@ -268,11 +269,11 @@ func FuzzErrorBody(f *testing.F) {
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
-		c.core.tokens.cur.Store(&cachedToken{tok: Token{AccessToken: fuzzToken}})
+		c.core.tokens.cur.Store(&cachedToken{tok: Token{AccessToken: NewSecret(fuzzToken)}})
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
 		resp.Header.Set("Retry-After", retryAfter)
 		resp.Header.Set("X-Request-Id", requestID)
-		e := newAPIError(http.MethodPost, "/customers/c-1/orders", resp, bytes.Clone(body), c.scrub)
+		e := newAPIError(http.MethodPost, "/customers/c-1/orders", resp, bytes.Clone(body), c.scrubber(nil))
 		if !oneLineText(e.Message) || len(e.Message) > maxMessageLen+len("…") {
 			t.Fatalf("Message = %q (%d bytes): want one line of at most %d bytes", e.Message, len(e.Message), maxMessageLen)
 		}

@@ -3,6 +3,9 @@ package phonelineplus
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -11,14 +14,24 @@ import (
 // They are the one seam that logging, tracing (see the otel module) and
 // progress displays are built on. Every field is optional.
 //
-// Hooks run synchronously on the calling goroutine, never while the
-// Limiter is held, so a slow hook slows its own call and no other. A hook
-// that panics is recovered and reported once through the client's logger;
-// the call goes on as if the hook had returned. Hooks never see request
-// or response bodies, headers, or the values of path IDs: PathTemplate is
-// the template ("/customers/{customerID}/users"), never the sent path.
+// Hooks run synchronously on the calling goroutine, never inside a
+// Limiter's Wait, so a slow hook slows its own call and no other. The
+// LimiterWait and AttemptStart hooks of an attempt run between its limiter
+// slot and its request; if they take longer than 50 ms the request waits
+// for a fresh slot, so that slow hooks cannot bunch requests on the wire.
+// (Waits the transport's own requests make, for a redirect hop or a
+// replay, are reported after the round trip.) A hook that panics is
+// recovered, and its first panic is logged through the client's logger
+// (WithLogger; at Error level); the call goes on as if the hook had
+// returned. Hooks never see request or response bodies, headers, or the
+// values of path IDs: PathTemplate is the template
+// ("/customers/{customerID}/users"), never the sent path.
+//
+// The token exchange (POST /auth) is an operation of its own, named
+// "Auth.Exchange", run inside the operation that needed the token.
 type Hooks struct {
-	// OperationStart is called when a method (or Client.Do) starts. The
+	// OperationStart is called when a method (or Client.Do) starts, once
+	// its input passed the checks (a *ValidationError starts nothing). The
 	// context it returns, if not nil, is used for the whole operation.
 	OperationStart func(ctx context.Context, op OperationInfo) context.Context
 	// OperationEnd is called once when the operation returns.
@@ -162,4 +175,136 @@ func CategoryOf(err error) ErrorCategory {
 		}
 	}
 	return CategoryOther
+}
+
+// observer calls a client's hooks. A hook that panics is recovered, and
+// the first panic of each hook of each set is logged; the call goes on.
+type observer struct {
+	sets     []Hooks
+	logger   *slog.Logger
+	reported sync.Map // hookKey: a panic of that hook was logged
+}
+
+type hookKey struct {
+	set  int
+	hook string
+}
+
+func (o *observer) active() bool { return len(o.sets) > 0 }
+
+// guard runs f, the hook named hook of set i, recovering a panic.
+func (o *observer) guard(i int, hook string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			if _, seen := o.reported.LoadOrStore(hookKey{i, hook}, true); !seen {
+				o.logger.Error("phonelineplus: a hook panicked; it was recovered and further panics of it are not logged",
+					slog.String("hook", hook), slog.Int("set", i), slog.String("panic", fmt.Sprint(p)))
+			}
+		}
+	}()
+	f()
+}
+
+func (o *observer) operationStart(ctx context.Context, op OperationInfo) context.Context {
+	for i, h := range o.sets {
+		if h.OperationStart != nil {
+			o.guard(i, "OperationStart", func() {
+				if c := h.OperationStart(ctx, op); c != nil {
+					ctx = c
+				}
+			})
+		}
+	}
+	return ctx
+}
+
+func (o *observer) operationEnd(ctx context.Context, op OperationInfo, res OperationResult) {
+	for i, h := range o.sets {
+		if h.OperationEnd != nil {
+			o.guard(i, "OperationEnd", func() { h.OperationEnd(ctx, op, res) })
+		}
+	}
+}
+
+func (o *observer) attemptStart(ctx context.Context, a AttemptInfo) context.Context {
+	for i, h := range o.sets {
+		if h.AttemptStart != nil {
+			o.guard(i, "AttemptStart", func() {
+				if c := h.AttemptStart(ctx, a); c != nil {
+					ctx = c
+				}
+			})
+		}
+	}
+	return ctx
+}
+
+func (o *observer) attemptEnd(ctx context.Context, a AttemptInfo, res AttemptResult) {
+	for i, h := range o.sets {
+		if h.AttemptEnd != nil {
+			o.guard(i, "AttemptEnd", func() { h.AttemptEnd(ctx, a, res) })
+		}
+	}
+}
+
+func (o *observer) limiterWait(ctx context.Context, w LimiterWaitInfo) {
+	for i, h := range o.sets {
+		if h.LimiterWait != nil {
+			o.guard(i, "LimiterWait", func() { h.LimiterWait(ctx, w) })
+		}
+	}
+}
+
+func (o *observer) tokenExchange(ctx context.Context, e TokenExchangeInfo) {
+	for i, h := range o.sets {
+		if h.TokenExchange != nil {
+			o.guard(i, "TokenExchange", func() { h.TokenExchange(ctx, e) })
+		}
+	}
+}
+
+// logHooks is WithLogger: one line per HTTP attempt, at Debug level or
+// Warn for a failed one, with the operation's limiter waits since the
+// previous attempt.
+func logHooks(l *slog.Logger) Hooks {
+	type waits struct{ d time.Duration }
+	type key struct{}
+	return Hooks{
+		OperationStart: func(ctx context.Context, _ OperationInfo) context.Context {
+			return context.WithValue(ctx, key{}, &waits{})
+		},
+		LimiterWait: func(ctx context.Context, w LimiterWaitInfo) {
+			if ws, ok := ctx.Value(key{}).(*waits); ok {
+				ws.d += w.Wait
+			}
+		},
+		AttemptEnd: func(ctx context.Context, a AttemptInfo, res AttemptResult) {
+			var waited time.Duration
+			if ws, ok := ctx.Value(key{}).(*waits); ok {
+				waited, ws.d = ws.d, 0
+			}
+			level := slog.LevelDebug
+			if res.Err != nil || res.StatusCode >= 400 {
+				level = slog.LevelWarn
+			}
+			if !l.Enabled(ctx, level) {
+				return
+			}
+			attrs := []slog.Attr{
+				slog.String("op", a.Operation), slog.String("method", a.Method), slog.String("path", a.PathTemplate),
+				slog.Int("status", res.StatusCode), slog.Int("attempt", a.Attempt),
+				slog.Duration("duration", res.Duration), slog.Duration("limiter_wait", waited),
+			}
+			if res.RequestID != "" {
+				attrs = append(attrs, slog.String("request_id", res.RequestID))
+			}
+			if res.Err != nil {
+				attrs = append(attrs, slog.String("error", res.Err.Error()), slog.String("category", string(res.Category)))
+			}
+			if res.Retry {
+				attrs = append(attrs, slog.Duration("retry_in", res.RetryDelay))
+			}
+			l.LogAttrs(ctx, level, "phonelineplus request", attrs...)
+		},
+	}
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	plp "github.com/phonelineplus-go/phonelineplus"
-	"github.com/phonelineplus-go/phonelineplus/phonelineplustest"
 )
 
 // hostileCase is one bad input: the call, and the field its
@@ -75,83 +74,113 @@ func hostileIDSlots() []struct {
 			return func(ctx context.Context, c *plp.Client) error { return f(ctx, c, id) }
 		}}
 	}
-	type C = *plp.Client
-	type X = context.Context
 	return []slot{
-		s("Customers.Get", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Customers.Get(ctx, id)) }),
-		s("Customers.Update", "customerID", func(ctx X, c C, id string) error {
+		s("Customers.Get", "customerID", func(ctx context.Context, c *plp.Client, id string) error { return hostileErr(c.Customers.Get(ctx, id)) }),
+		s("Customers.Update", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.Customers.Update(ctx, id, plp.CustomerUpdateRequest{FullName: plp.Ptr("Sam")}))
 		}),
-		s("Customers.Delete", "customerID", func(ctx X, c C, id string) error { return c.Customers.Delete(ctx, id) }),
-		s("Customers.RegradeContract", "customerID", func(ctx X, c C, id string) error {
+		s("Customers.Delete", "customerID", func(ctx context.Context, c *plp.Client, id string) error { return c.Customers.Delete(ctx, id) }),
+		s("Customers.RegradeContract", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.Customers.RegradeContract(ctx, id, plp.ContractRegradeRequest{ContractLength: 24}))
 		}),
-		s("Customers.UpgradePlan", "customerID", func(ctx X, c C, id string) error {
+		s("Customers.UpgradePlan", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.Customers.UpgradePlan(ctx, id, plp.PlanUpgradeRequest{Plan: plp.PlanStandard, Email: "a@example.com"}))
 		}),
-		s("Numbers.List", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Numbers.List(ctx, id)) }),
-		s("Numbers.Create", "customerID", func(ctx X, c C, id string) error {
+		s("Numbers.List", "customerID", func(ctx context.Context, c *plp.Client, id string) error { return hostileErr(c.Numbers.List(ctx, id)) }),
+		s("Numbers.Create", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.Numbers.Create(ctx, id, plp.NumberCreateRequest{NumberE164: "0161 496 0000"}))
 		}),
-		s("Numbers.Get", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Numbers.Get(ctx, id, "n1")) }),
-		s("Numbers.Get", "numberID", func(ctx X, c C, id string) error { return hostileErr(c.Numbers.Get(ctx, "c1", id)) }),
-		s("Numbers.Allocate", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Numbers.Allocate(ctx, id, "n1", "u1")) }),
-		s("Numbers.Allocate", "numberID", func(ctx X, c C, id string) error { return hostileErr(c.Numbers.Allocate(ctx, "c1", id, "u1")) }),
-		s("Numbers.Allocate", "userID", func(ctx X, c C, id string) error { return hostileErr(c.Numbers.Allocate(ctx, "c1", "n1", id)) }),
-		s("Numbers.Deallocate", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Numbers.Deallocate(ctx, id, "n1")) }),
-		s("Numbers.Deallocate", "numberID", func(ctx X, c C, id string) error { return hostileErr(c.Numbers.Deallocate(ctx, "c1", id)) }),
-		s("BlockedNumbers.List", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.BlockedNumbers.List(ctx, id)) }),
-		s("BlockedNumbers.Create", "customerID", func(ctx X, c C, id string) error {
+		s("Numbers.Get", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Numbers.Get(ctx, id, "n1"))
+		}),
+		s("Numbers.Get", "numberID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Numbers.Get(ctx, "c1", id))
+		}),
+		s("Numbers.Allocate", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Numbers.Allocate(ctx, id, "n1", "u1"))
+		}),
+		s("Numbers.Allocate", "numberID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Numbers.Allocate(ctx, "c1", id, "u1"))
+		}),
+		s("Numbers.Allocate", "userID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Numbers.Allocate(ctx, "c1", "n1", id))
+		}),
+		s("Numbers.Deallocate", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Numbers.Deallocate(ctx, id, "n1"))
+		}),
+		s("Numbers.Deallocate", "numberID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Numbers.Deallocate(ctx, "c1", id))
+		}),
+		s("BlockedNumbers.List", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.BlockedNumbers.List(ctx, id))
+		}),
+		s("BlockedNumbers.Create", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.BlockedNumbers.Create(ctx, id, hostileBlocked()))
 		}),
-		s("BlockedNumbers.Get", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.BlockedNumbers.Get(ctx, id, "b1")) }),
-		s("BlockedNumbers.Get", "blockedNumberID", func(ctx X, c C, id string) error { return hostileErr(c.BlockedNumbers.Get(ctx, "c1", id)) }),
-		s("BlockedNumbers.Update", "customerID", func(ctx X, c C, id string) error {
+		s("BlockedNumbers.Get", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.BlockedNumbers.Get(ctx, id, "b1"))
+		}),
+		s("BlockedNumbers.Get", "blockedNumberID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.BlockedNumbers.Get(ctx, "c1", id))
+		}),
+		s("BlockedNumbers.Update", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.BlockedNumbers.Update(ctx, id, "b1", hostileBlocked()))
 		}),
-		s("BlockedNumbers.Update", "blockedNumberID", func(ctx X, c C, id string) error {
+		s("BlockedNumbers.Update", "blockedNumberID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.BlockedNumbers.Update(ctx, "c1", id, hostileBlocked()))
 		}),
-		s("BlockedNumbers.Delete", "customerID", func(ctx X, c C, id string) error { return c.BlockedNumbers.Delete(ctx, id, "b1") }),
-		s("BlockedNumbers.Delete", "blockedNumberID", func(ctx X, c C, id string) error { return c.BlockedNumbers.Delete(ctx, "c1", id) }),
-		s("Users.List", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Users.List(ctx, id)) }),
-		s("Users.Create", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Users.Create(ctx, id, hostileUser())) }),
-		s("Users.Update", "customerID", func(ctx X, c C, id string) error {
+		s("BlockedNumbers.Delete", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return c.BlockedNumbers.Delete(ctx, id, "b1")
+		}),
+		s("BlockedNumbers.Delete", "blockedNumberID", func(ctx context.Context, c *plp.Client, id string) error {
+			return c.BlockedNumbers.Delete(ctx, "c1", id)
+		}),
+		s("Users.List", "customerID", func(ctx context.Context, c *plp.Client, id string) error { return hostileErr(c.Users.List(ctx, id)) }),
+		s("Users.Create", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Users.Create(ctx, id, hostileUser()))
+		}),
+		s("Users.Update", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.Users.Update(ctx, id, "u1", plp.UserUpdateRequest{FullName: plp.Ptr("Sam")}))
 		}),
-		s("Users.Update", "userID", func(ctx X, c C, id string) error {
+		s("Users.Update", "userID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.Users.Update(ctx, "c1", id, plp.UserUpdateRequest{FullName: plp.Ptr("Sam")}))
 		}),
-		s("Users.Delete", "customerID", func(ctx X, c C, id string) error { return c.Users.Delete(ctx, id, "u1") }),
-		s("Users.Delete", "userID", func(ctx X, c C, id string) error { return c.Users.Delete(ctx, "c1", id) }),
-		s("Users.ResendActivation", "customerID", func(ctx X, c C, id string) error { return c.Users.ResendActivation(ctx, id, "u1") }),
-		s("Users.ResendActivation", "userID", func(ctx X, c C, id string) error { return c.Users.ResendActivation(ctx, "c1", id) }),
-		s("Users.ResetPassword", "customerID", func(ctx X, c C, id string) error { return c.Users.ResetPassword(ctx, id, "u1") }),
-		s("Users.ResetPassword", "userID", func(ctx X, c C, id string) error { return c.Users.ResetPassword(ctx, "c1", id) }),
-		s("Users.UpdateCallSettings", "customerID", func(ctx X, c C, id string) error {
+		s("Users.Delete", "customerID", func(ctx context.Context, c *plp.Client, id string) error { return c.Users.Delete(ctx, id, "u1") }),
+		s("Users.Delete", "userID", func(ctx context.Context, c *plp.Client, id string) error { return c.Users.Delete(ctx, "c1", id) }),
+		s("Users.ResendActivation", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return c.Users.ResendActivation(ctx, id, "u1")
+		}),
+		s("Users.ResendActivation", "userID", func(ctx context.Context, c *plp.Client, id string) error {
+			return c.Users.ResendActivation(ctx, "c1", id)
+		}),
+		s("Users.ResetPassword", "customerID", func(ctx context.Context, c *plp.Client, id string) error { return c.Users.ResetPassword(ctx, id, "u1") }),
+		s("Users.ResetPassword", "userID", func(ctx context.Context, c *plp.Client, id string) error { return c.Users.ResetPassword(ctx, "c1", id) }),
+		s("Users.UpdateCallSettings", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return c.Users.UpdateCallSettings(ctx, id, "u1", plp.CallSettings{VoicemailEnabled: plp.Ptr(true)})
 		}),
-		s("Users.UpdateCallSettings", "userID", func(ctx X, c C, id string) error {
+		s("Users.UpdateCallSettings", "userID", func(ctx context.Context, c *plp.Client, id string) error {
 			return c.Users.UpdateCallSettings(ctx, "c1", id, plp.CallSettings{VoicemailEnabled: plp.Ptr(true)})
 		}),
-		s("Users.UpdateScheduleSettings", "customerID", func(ctx X, c C, id string) error {
+		s("Users.UpdateScheduleSettings", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return c.Users.UpdateScheduleSettings(ctx, id, "u1", hostileSchedule())
 		}),
-		s("Users.UpdateScheduleSettings", "userID", func(ctx X, c C, id string) error {
+		s("Users.UpdateScheduleSettings", "userID", func(ctx context.Context, c *plp.Client, id string) error {
 			return c.Users.UpdateScheduleSettings(ctx, "c1", id, hostileSchedule())
 		}),
-		s("Devices.Create", "customerID", func(ctx X, c C, id string) error {
+		s("Devices.Create", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.Devices.Create(ctx, id, "u1", hostileDevice()))
 		}),
-		s("Devices.Create", "userID", func(ctx X, c C, id string) error {
+		s("Devices.Create", "userID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.Devices.Create(ctx, "c1", id, hostileDevice()))
 		}),
-		s("Orders.List", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Orders.List(ctx, id)) }),
-		s("Orders.Create", "customerID", func(ctx X, c C, id string) error { return hostileErr(c.Orders.Create(ctx, id, hostileOrder())) }),
-		s("PartnerUsers.Update", "userID", func(ctx X, c C, id string) error {
+		s("Orders.List", "customerID", func(ctx context.Context, c *plp.Client, id string) error { return hostileErr(c.Orders.List(ctx, id)) }),
+		s("Orders.Create", "customerID", func(ctx context.Context, c *plp.Client, id string) error {
+			return hostileErr(c.Orders.Create(ctx, id, hostileOrder()))
+		}),
+		s("PartnerUsers.Update", "userID", func(ctx context.Context, c *plp.Client, id string) error {
 			return hostileErr(c.PartnerUsers.Update(ctx, id, plp.PartnerUserUpdateRequest{FullName: plp.Ptr("Sam")}))
 		}),
-		s("PartnerUsers.Delete", "userID", func(ctx X, c C, id string) error { return c.PartnerUsers.Delete(ctx, id) }),
+		s("PartnerUsers.Delete", "userID", func(ctx context.Context, c *plp.Client, id string) error { return c.PartnerUsers.Delete(ctx, id) }),
 	}
 }
 
@@ -211,11 +240,12 @@ var (
 	// hostileUKNumbers breaks a UK phone number in every wrong form.
 	hostileUKNumbers = []struct{ name, v string }{
 		{"empty", ""}, {"whitespace", "   "}, {"too short", "07700 9000"}, {"too long", "07700 900000 1"},
-		{"letters", "07700 9OOOOO"}, {"parentheses", "(0161) 496 0000"}, {"fullwidth digits", "０７７００９０００００"},
+		{"letters", "07700 9OOOOO"}, {"unbalanced bracket", "(0161 496 0000"}, {"fullwidth digits", "０７７００９０００００"},
 		{"arabic-indic digits", "٠٧٧٠٠٩٠٠٠٠٠"}, {"no prefix", "7700900000"}, {"+44 then 0", "+44 07700 900000"},
-		{"00 44", "0044 7700 900000"}, {"plus only", "+"}, {"exponent", "7.7009e9"}, {"minus sign", "−07700900000"},
+		{"0044 then 0", "0044 07700 900000"}, {"plus only", "+"}, {"exponent", "7.7009e9"}, {"minus sign", "−07700900000"},
 		{"hex", "0x1CAFE"}, {"CR/LF", "07700 900000\r\nX-Injected: yes"}, {"1 MB", "0" + strings.Repeat("1", 1<<20)},
-		{"international", "+33 1 23 45 67 89"}, {"dot separated", "07700.900.000"},
+		{"international", "+33 1 23 45 67 89"}, {"(0) in the middle", "+44 7700 (0)900000"},
+		{"02 with 9 digits", "020 7946 001"}, {"07 with 9 digits", "07700 90000"}, {"slashes", "07700/900/000"},
 	}
 	// hostileDDIs are numbers that are not PhoneLine+ DDIs (01/02/03).
 	hostileDDIs = []struct{ name, v string }{
@@ -235,6 +265,8 @@ var (
 		{"space", "alex smith@example.com"}, {"display name", "Alex <alex@example.com>"},
 		{"header injection", "alex@example.com\r\nBcc: eve@example.com"}, {"NUL", "alex\x00@example.com"},
 		{"1 MB", hostileMB + "@example.com"}, {"two addresses", "alex@example.com, eve@example.com"},
+		{"hyphen-led label", "alex@-example.com"}, {"IP literal", "alex@[192.0.2.1]"}, {"bare IP", "alex@192.0.2.1"},
+		{"64-character label", "alex@" + strings.Repeat("a", 64) + ".com"}, {"fullwidth domain", "alex@ｅｘａｍｐｌｅ.com"},
 	}
 	hostileMACs = []struct{ name, v string }{
 		{"11 digits", "00156500001"}, {"13 digits", "0015650000011"}, {"11 digits grouped", "00:15:65:00:00:1"},
@@ -250,8 +282,6 @@ func hostileCases() []hostileCase {
 	add := func(name, field string, call func(context.Context, *plp.Client) error) {
 		cs = append(cs, hostileCase{name, field, call})
 	}
-	type C = *plp.Client
-	type X = context.Context
 
 	// Every path ID of every method.
 	for _, sl := range hostileIDSlots() {
@@ -262,13 +292,15 @@ func hostileCases() []hostileCase {
 
 	// Customers.Create.
 	cust := func(name, field string, mut func(*plp.CustomerCreateRequest)) {
-		add("Customers.Create/"+name, field, func(ctx X, c C) error {
+		add("Customers.Create/"+name, field, func(ctx context.Context, c *plp.Client) error {
 			r := hostileCustomer()
 			mut(&r)
 			return hostileErr(c.Customers.Create(ctx, r))
 		})
 	}
-	for _, p := range []plp.Plan{"", "pro", "HARDWARE_ONLY", " hardware_only", "hardware_only\n", "phoneline_plus\x00", "standard"} {
+	// The Standard plan's value is a guess, so an unknown plan is sent; the
+	// observed hardware-only values must be spelt exactly.
+	for _, p := range []plp.Plan{"", "HARDWARE_ONLY", " hardware_only", "hardware_only\n", "Hardware_Only_CP", "Hardware Only", "hardware-only", "phoneline_plus\x00", "pro\r\nX-Injected: yes"} {
 		cust(fmt.Sprintf("plan %q", p), "plan", func(r *plp.CustomerCreateRequest) { r.Plan = p })
 	}
 	for _, v := range hostileText {
@@ -293,13 +325,13 @@ func hostileCases() []hostileCase {
 		cust("address.postcode "+v.name, "address.postcode", func(r *plp.CustomerCreateRequest) { r.Address.Postcode = v.v })
 	}
 	for _, v := range hostileEmails {
-		add("Customers.Create/email "+v.name, "email", func(ctx X, c C) error {
+		add("Customers.Create/email "+v.name, "email", func(ctx context.Context, c *plp.Client) error {
 			r := hostileStandardCustomer()
 			r.Email = v.v
 			return hostileErr(c.Customers.Create(ctx, r))
 		})
 	}
-	add("Customers.Create/standard plan without email", "email", func(ctx X, c C) error {
+	add("Customers.Create/standard plan without email", "email", func(ctx context.Context, c *plp.Client) error {
 		r := hostileStandardCustomer()
 		r.Email = " "
 		return hostileErr(c.Customers.Create(ctx, r))
@@ -307,7 +339,7 @@ func hostileCases() []hostileCase {
 
 	// Customers.Update, RegradeContract, UpgradePlan.
 	upd := func(name, field string, r plp.CustomerUpdateRequest) {
-		add("Customers.Update/"+name, field, func(ctx X, c C) error { return hostileErr(c.Customers.Update(ctx, "c1", r)) })
+		add("Customers.Update/"+name, field, func(ctx context.Context, c *plp.Client) error { return hostileErr(c.Customers.Update(ctx, "c1", r)) })
 	}
 	upd("no field", "CustomerUpdateRequest", plp.CustomerUpdateRequest{})
 	upd("companyName empty", "companyName", plp.CustomerUpdateRequest{CompanyName: plp.Ptr("")})
@@ -317,63 +349,74 @@ func hostileCases() []hostileCase {
 	upd("address postcode", "address.postcode", plp.CustomerUpdateRequest{Address: &plp.Address{
 		Premises: "1", Street: "High Street", Town: "Leeds", Postcode: "LS1 ZZZ"}})
 	upd("empty address", "address.premises", plp.CustomerUpdateRequest{Address: &plp.Address{}})
-	for _, n := range []int{0, -24, 121, math.MinInt, math.MaxInt} {
-		add(fmt.Sprintf("Customers.RegradeContract/%d months", n), "contractLength", func(ctx X, c C) error {
+	add("Customers.RegradeContract/0 months", "ContractRegradeRequest", func(ctx context.Context, c *plp.Client) error {
+		return hostileErr(c.Customers.RegradeContract(ctx, "c1", plp.ContractRegradeRequest{}))
+	})
+	for _, n := range []int{-24, 121, math.MinInt, math.MaxInt} {
+		add(fmt.Sprintf("Customers.RegradeContract/%d months", n), "contractLength", func(ctx context.Context, c *plp.Client) error {
 			return hostileErr(c.Customers.RegradeContract(ctx, "c1", plp.ContractRegradeRequest{ContractLength: n}))
 		})
 	}
-	for _, p := range []plp.Plan{"", "gold", "Phoneline_Plus"} {
-		add(fmt.Sprintf("Customers.UpgradePlan/plan %q", p), "plan", func(ctx X, c C) error {
+	add("Customers.UpgradePlan/nothing set", "PlanUpgradeRequest", func(ctx context.Context, c *plp.Client) error {
+		return hostileErr(c.Customers.UpgradePlan(ctx, "c1", plp.PlanUpgradeRequest{}))
+	})
+	for _, p := range []plp.Plan{" gold", "gold\n", "phoneline_plus\x00"} {
+		add(fmt.Sprintf("Customers.UpgradePlan/plan %q", p), "plan", func(ctx context.Context, c *plp.Client) error {
 			return hostileErr(c.Customers.UpgradePlan(ctx, "c1", plp.PlanUpgradeRequest{Plan: p}))
 		})
 	}
-	add("Customers.UpgradePlan/email without @", "email", func(ctx X, c C) error {
+	add("Customers.UpgradePlan/email without @", "email", func(ctx context.Context, c *plp.Client) error {
 		return hostileErr(c.Customers.UpgradePlan(ctx, "c1", plp.PlanUpgradeRequest{Plan: plp.PlanStandard, Email: "alex"}))
 	})
 
 	// Numbers.
 	for _, v := range append(hostileUKNumbers, hostileDDIs...) {
-		add("Numbers.Create/"+v.name, "numberE164", func(ctx X, c C) error {
+		field := "numberE164"
+		if strings.TrimSpace(v.v) == "" {
+			field = "NumberCreateRequest" // no field is required, but one must be set
+		}
+		add("Numbers.Create/"+v.name, field, func(ctx context.Context, c *plp.Client) error {
 			return hostileErr(c.Numbers.Create(ctx, "c1", plp.NumberCreateRequest{NumberE164: v.v}))
 		})
 	}
 	for _, nt := range []plp.NumberType{"", "mobile", "Standard_Geographic", "standard_geographic "} {
-		add(fmt.Sprintf("Numbers.ListAvailable/numberType %q", nt), "numberType", func(ctx X, c C) error {
+		add(fmt.Sprintf("Numbers.ListAvailable/numberType %q", nt), "numberType", func(ctx context.Context, c *plp.Client) error {
 			return hostileErr(c.Numbers.ListAvailable(ctx, plp.AvailableNumbersOptions{NumberType: nt, AreaCode: "0161"}))
 		})
 	}
 	for _, ac := range []string{"", "0800", "07700", "0300", "abc", "0161\n0", "０１６１", "0161999", "../", "%2F"} {
-		add(fmt.Sprintf("Numbers.ListAvailable/areaCode %q", ac), "areaCode", func(ctx X, c C) error {
+		add(fmt.Sprintf("Numbers.ListAvailable/areaCode %q", ac), "areaCode", func(ctx context.Context, c *plp.Client) error {
 			return hostileErr(c.Numbers.ListAvailable(ctx, plp.AvailableNumbersOptions{NumberType: plp.NumberTypeGeographic, AreaCode: ac}))
 		})
 	}
 
 	// Addresses.Lookup.
 	for _, v := range hostilePostcodes {
-		add("Addresses.Lookup/"+v.name, "postcode", func(ctx X, c C) error { return hostileErr(c.Addresses.Lookup(ctx, v.v)) })
+		add("Addresses.Lookup/"+v.name, "postcode", func(ctx context.Context, c *plp.Client) error { return hostileErr(c.Addresses.Lookup(ctx, v.v)) })
 	}
 
 	// BlockedNumbers.
 	blocked := func(name, field string, mut func(*plp.BlockedNumberRequest)) {
-		add("BlockedNumbers.Create/"+name, field, func(ctx X, c C) error {
+		add("BlockedNumbers.Create/"+name, field, func(ctx context.Context, c *plp.Client) error {
 			r := hostileBlocked()
 			mut(&r)
 			return hostileErr(c.BlockedNumbers.Create(ctx, "c1", r))
 		})
-		add("BlockedNumbers.Update/"+name, field, func(ctx X, c C) error {
+		add("BlockedNumbers.Update/"+name, field, func(ctx context.Context, c *plp.Client) error {
 			r := hostileBlocked()
 			mut(&r)
 			return hostileErr(c.BlockedNumbers.Update(ctx, "c1", "b1", r))
 		})
 	}
+	blocked("nothing set", "BlockedNumberRequest", func(r *plp.BlockedNumberRequest) { *r = plp.BlockedNumberRequest{} })
 	for _, v := range []struct{ name, v string }{
-		{"empty", ""}, {"plus only", "+"}, {"country code 0", "+0123456789"}, {"6 digits", "+123456"},
-		{"16 digits", "+1234567890123456"}, {"parentheses", "+1 (212) 555 0100"}, {"letters", "+1 212 CALL NOW"},
+		{"plus only", "+"}, {"country code 0", "+0123456789"}, {"6 digits", "+123456"},
+		{"16 digits", "+1234567890123456"}, {"unbalanced bracket", "+1 (212 555 0100"}, {"letters", "+1 212 CALL NOW"},
 		{"fullwidth plus", "＋12125550100"}, {"UK too short", "0161 496"},
 	} {
 		blocked("numberE164 "+v.name, "numberE164", func(r *plp.BlockedNumberRequest) { r.NumberE164 = v.v })
 	}
-	for _, d := range []plp.BlockDirection{"", "in", "INBOUND", "sideways"} {
+	for _, d := range []plp.BlockDirection{" inbound", "inbound\n", "in\x00", plp.BlockDirection(hostileMB)} {
 		blocked(fmt.Sprintf("direction %q", d), "direction", func(r *plp.BlockedNumberRequest) { r.Direction = d })
 	}
 	blocked("description CR/LF", "description", func(r *plp.BlockedNumberRequest) { r.Description = hostileCRLF })
@@ -381,7 +424,7 @@ func hostileCases() []hostileCase {
 
 	// Users.
 	user := func(name, field string, mut func(*plp.UserCreateRequest)) {
-		add("Users.Create/"+name, field, func(ctx X, c C) error {
+		add("Users.Create/"+name, field, func(ctx context.Context, c *plp.Client) error {
 			r := hostileUser()
 			mut(&r)
 			return hostileErr(c.Users.Create(ctx, "c1", r))
@@ -404,44 +447,43 @@ func hostileCases() []hostileCase {
 	user("phoneNumber letters", "phoneNumber", func(r *plp.UserCreateRequest) { r.PhoneNumber = "O161 496 0000" })
 	user("phoneNumber fullwidth", "phoneNumber", func(r *plp.UserCreateRequest) { r.PhoneNumber = "０１６１４９６００００" })
 	uupd := func(name, field string, r plp.UserUpdateRequest) {
-		add("Users.Update/"+name, field, func(ctx X, c C) error { return hostileErr(c.Users.Update(ctx, "c1", "u1", r)) })
+		add("Users.Update/"+name, field, func(ctx context.Context, c *plp.Client) error { return hostileErr(c.Users.Update(ctx, "c1", "u1", r)) })
 	}
 	uupd("no field", "UserUpdateRequest", plp.UserUpdateRequest{})
 	uupd("fullName whitespace", "fullName", plp.UserUpdateRequest{FullName: plp.Ptr("  ")})
 	uupd("email no @", "email", plp.UserUpdateRequest{Email: plp.Ptr("sam")})
-	uupd("type root", "type", plp.UserUpdateRequest{Type: plp.Ptr(plp.UserType("root"))})
+	uupd("type CR/LF", "type", plp.UserUpdateRequest{Type: plp.Ptr(plp.UserType("admin\r\nX-Injected: yes"))})
 	for _, pin := range []string{"", "12345", "1234567", "12a456", "１２３４５６", "-12345", "12 345", "1e5000", "123\n456"} {
 		uupd(fmt.Sprintf("pin %q", pin), "pin", plp.UserUpdateRequest{PIN: plp.Ptr(pin)})
 	}
-	add("Users.UpdateCallSettings/no field", "CallSettings", func(ctx X, c C) error {
+	add("Users.UpdateCallSettings/no field", "CallSettings", func(ctx context.Context, c *plp.Client) error {
 		return c.Users.UpdateCallSettings(ctx, "c1", "u1", plp.CallSettings{})
 	})
 	for _, n := range []int{0, 4, 301, -1, math.MaxInt} {
-		add(fmt.Sprintf("Users.UpdateCallSettings/ringTimeSeconds %d", n), "ringTimeSeconds", func(ctx X, c C) error {
+		add(fmt.Sprintf("Users.UpdateCallSettings/ringTimeSeconds %d", n), "ringTimeSeconds", func(ctx context.Context, c *plp.Client) error {
 			return c.Users.UpdateCallSettings(ctx, "c1", "u1", plp.CallSettings{RingTimeSeconds: plp.Ptr(n)})
 		})
 	}
 	sched := func(name, field string, mut func(*plp.ScheduleSettings)) {
-		add("Users.UpdateScheduleSettings/"+name, field, func(ctx X, c C) error {
+		add("Users.UpdateScheduleSettings/"+name, field, func(ctx context.Context, c *plp.Client) error {
 			r := hostileSchedule()
 			mut(&r)
 			return c.Users.UpdateScheduleSettings(ctx, "c1", "u1", r)
 		})
 	}
-	sched("no days", "days", func(r *plp.ScheduleSettings) { r.Days = nil })
-	sched("day Mon", "days[0].day", func(r *plp.ScheduleSettings) { r.Days[0].Day = "Mon" })
+	sched("nothing set", "ScheduleSettings", func(r *plp.ScheduleSettings) { *r = plp.ScheduleSettings{} })
+	sched("day with NUL", "days[0].day", func(r *plp.ScheduleSettings) { r.Days[0].Day = "Mon\x00" })
 	sched("day twice", "days[1].day", func(r *plp.ScheduleSettings) { r.Days = append(r.Days, r.Days[0]) })
-	sched("availability unknown", "days[0].availability", func(r *plp.ScheduleSettings) { r.Days[0].Availability = "sometimes" })
+	sched("availability CR/LF", "days[0].availability", func(r *plp.ScheduleSettings) { r.Days[0].Availability = "all_day\r\n" })
 	for _, tm := range []string{"25:00", "9:00", "09:60", "0900", "09:0\n0", "０９:００", "-1:00", "24:00"} {
 		sched(fmt.Sprintf("from %q", tm), "days[0].from", func(r *plp.ScheduleSettings) { r.Days[0].From = tm })
 	}
 	sched("to before from", "days[0].to", func(r *plp.ScheduleSettings) { r.Days[0].From, r.Days[0].To = "17:00", "09:00" })
 	sched("from with all_day", "days[0].from", func(r *plp.ScheduleSettings) { r.Days[0].Availability = plp.AvailabilityAllDay })
-	sched("outOfHoursAction unknown", "outOfHoursAction", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = "hang_up" })
+	sched("outOfHoursAction padded", "outOfHoursAction", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = " voicemail" })
 	sched("redirectUserID traversal", "redirectUserID", func(r *plp.ScheduleSettings) {
 		r.OutOfHoursAction, r.RedirectUserID = plp.OutOfHoursRedirectUser, "../u1"
 	})
-	sched("redirectUserID missing", "redirectUserID", func(r *plp.ScheduleSettings) { r.OutOfHoursAction = plp.OutOfHoursRedirectUser })
 	sched("redirectNumber letters", "redirectNumber", func(r *plp.ScheduleSettings) {
 		r.OutOfHoursAction, r.RedirectNumber = plp.OutOfHoursRedirectExternal, "call reception"
 	})
@@ -449,7 +491,7 @@ func hostileCases() []hostileCase {
 
 	// Devices.
 	dev := func(name, field string, mut func(*plp.DeviceCreateRequest)) {
-		add("Devices.Create/"+name, field, func(ctx X, c C) error {
+		add("Devices.Create/"+name, field, func(ctx context.Context, c *plp.Client) error {
 			r := hostileDevice()
 			mut(&r)
 			return hostileErr(c.Devices.Create(ctx, "c1", "u1", r))
@@ -470,7 +512,7 @@ func hostileCases() []hostileCase {
 
 	// Orders.
 	order := func(name, field string, mut func(*plp.OrderCreateRequest)) {
-		add("Orders.Create/"+name, field, func(ctx X, c C) error {
+		add("Orders.Create/"+name, field, func(ctx context.Context, c *plp.Client) error {
 			r := hostileOrder()
 			mut(&r)
 			return hostileErr(c.Orders.Create(ctx, "c1", r))
@@ -521,7 +563,7 @@ func hostileCases() []hostileCase {
 
 	// Partner and partner users.
 	pset := func(name, field string, r plp.PartnerSettingsUpdateRequest) {
-		add("Partner.UpdateSettings/"+name, field, func(ctx X, c C) error { return hostileErr(c.Partner.UpdateSettings(ctx, r)) })
+		add("Partner.UpdateSettings/"+name, field, func(ctx context.Context, c *plp.Client) error { return hostileErr(c.Partner.UpdateSettings(ctx, r)) })
 	}
 	pset("no field", "PartnerSettingsUpdateRequest", plp.PartnerSettingsUpdateRequest{})
 	pset("companyName empty", "companyName", plp.PartnerSettingsUpdateRequest{CompanyName: plp.Ptr("")})
@@ -529,35 +571,40 @@ func hostileCases() []hostileCase {
 	pset("email no @", "email", plp.PartnerSettingsUpdateRequest{Email: plp.Ptr("partner.example.com")})
 	pset("phoneNumber +1", "phoneNumber", plp.PartnerSettingsUpdateRequest{PhoneNumber: plp.Ptr("+1 212 555 0100")})
 	perm := func(name, field string, r plp.UserPermissions) {
-		add("Partner.UpdateUserPermissions/"+name, field, func(ctx X, c C) error { return hostileErr(c.Partner.UpdateUserPermissions(ctx, r)) })
+		add("Partner.UpdateUserPermissions/"+name, field, func(ctx context.Context, c *plp.Client) error {
+			return hostileErr(c.Partner.UpdateUserPermissions(ctx, r))
+		})
 	}
 	perm("no field", "UserPermissions", plp.UserPermissions{})
 	perm("maxUsers -1", "maxUsers", plp.UserPermissions{MaxUsers: plp.Ptr(-1)})
 	perm("maxNumbers MinInt", "maxNumbers", plp.UserPermissions{MaxNumbers: plp.Ptr(math.MinInt)})
-	for _, v := range hostileText[:5] {
-		add("PartnerUsers.Create/fullName "+v.name, "fullName", func(ctx X, c C) error {
+	add("PartnerUsers.Create/nothing set", "PartnerUserCreateRequest", func(ctx context.Context, c *plp.Client) error {
+		return hostileErr(c.PartnerUsers.Create(ctx, plp.PartnerUserCreateRequest{FullName: " "}))
+	})
+	for _, v := range hostileText[2:6] {
+		add("PartnerUsers.Create/fullName "+v.name, "fullName", func(ctx context.Context, c *plp.Client) error {
 			return hostileErr(c.PartnerUsers.Create(ctx, plp.PartnerUserCreateRequest{FullName: v.v, Email: "p@example.com"}))
 		})
 	}
 	for _, v := range hostileEmails {
-		add("PartnerUsers.Create/email "+v.name, "email", func(ctx X, c C) error {
+		add("PartnerUsers.Create/email "+v.name, "email", func(ctx context.Context, c *plp.Client) error {
 			return hostileErr(c.PartnerUsers.Create(ctx, plp.PartnerUserCreateRequest{FullName: "Pat", Email: v.v}))
 		})
 	}
-	add("PartnerUsers.Update/no field", "PartnerUserUpdateRequest", func(ctx X, c C) error {
+	add("PartnerUsers.Update/no field", "PartnerUserUpdateRequest", func(ctx context.Context, c *plp.Client) error {
 		return hostileErr(c.PartnerUsers.Update(ctx, "u1", plp.PartnerUserUpdateRequest{}))
 	})
-	add("PartnerUsers.Update/email no @", "email", func(ctx X, c C) error {
+	add("PartnerUsers.Update/email no @", "email", func(ctx context.Context, c *plp.Client) error {
 		return hostileErr(c.PartnerUsers.Update(ctx, "u1", plp.PartnerUserUpdateRequest{Email: plp.Ptr("pat")}))
 	})
 
 	// Client.Do.
 	for _, m := range []string{"", "get", "GET /x", "G\r\nET", "PO ST", "ПОСТ"} {
-		add(fmt.Sprintf("Do/method %q", m), "method", func(ctx X, c C) error { return c.Do(ctx, m, "/customers", nil, nil) })
+		add(fmt.Sprintf("Do/method %q", m), "method", func(ctx context.Context, c *plp.Client) error { return c.Do(ctx, m, "/customers", nil, nil) })
 	}
 	for _, p := range []string{"", "customers", "//evil.example.com/x", "/a/../settings", "/a/./b", "/..", "/a#b", "/a b",
 		"/a\r\nX-Injected: yes", `/a\b`, "/a?%zz", "/a\x00", "/a\x7f", "https://evil.example.com/x"} {
-		add(fmt.Sprintf("Do/path %q", p), "path", func(ctx X, c C) error { return c.Do(ctx, http.MethodGet, p, nil, nil) })
+		add(fmt.Sprintf("Do/path %q", p), "path", func(ctx context.Context, c *plp.Client) error { return c.Do(ctx, http.MethodGet, p, nil, nil) })
 	}
 	return cs
 }
@@ -568,11 +615,7 @@ func hostileCases() []hostileCase {
 // exchanges its key only when a call has passed validation).
 func TestHostileInputIsRejectedBeforeSending(t *testing.T) {
 	t.Parallel()
-	srv := phonelineplustest.NewServer()
-	t.Cleanup(srv.Close)
-	keyID, secret := srv.Credentials()
-	c, err := plp.New(keyID, secret, plp.WithBaseURL(srv.URL()))
-	require.NoError(t, err)
+	srv, c := newFakeClient(t, nil)
 	cases := hostileCases()
 	require.GreaterOrEqual(t, len(cases), 150)
 	fields := map[string]bool{}
@@ -600,7 +643,7 @@ func TestHostileInputIsRejectedBeforeSending(t *testing.T) {
 	t.Logf("%d hostile inputs across %d fields: none sent", len(cases), len(fields))
 
 	// The wiring works: a valid call does reach the fake.
-	_, err = c.Products.List(t.Context())
+	_, err := c.Products.List(t.Context())
 	require.NoError(t, err)
 	assert.NotEmpty(t, srv.Requests())
 }

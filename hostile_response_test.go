@@ -36,12 +36,10 @@ func respClient(t *testing.T, mt *httpmock.MockTransport, opts ...plp.Option) *p
 		mt.RegisterResponder(http.MethodPost, respBase+"/auth",
 			httpmock.NewStringResponder(http.StatusOK, `{"access_token":"resp-token","expires":3600}`))
 	}
-	c, err := plp.New("key", "resp-secret", append([]plp.Option{
+	return newClient(t, "key", "resp-secret", append([]plp.Option{
 		plp.WithBaseURL(respBase),
 		plp.WithHTTPClient(&http.Client{Transport: mt, Timeout: plp.DefaultAttemptTimeout}),
 	}, opts...)...)
-	require.NoError(t, err)
-	return c
 }
 
 func respJSON(status int, body string) httpmock.Responder {
@@ -320,13 +318,12 @@ func TestEndlessSlowBody(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				et := &respEndlessTransport{auth: auth()}
-				c, err := plp.New("key", "resp-secret", plp.WithBaseURL(respBase),
+				c := newClient(t, "key", "resp-secret", plp.WithBaseURL(respBase),
 					plp.WithHTTPClient(&http.Client{Transport: et, Timeout: plp.DefaultAttemptTimeout}))
-				require.NoError(t, err)
 				ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 				defer cancel()
 				start := time.Now()
-				err = tc.call(ctx, c)
+				err := tc.call(ctx, c)
 				for _, w := range tc.want {
 					assert.ErrorIs(t, err, w)
 				}
@@ -339,11 +336,10 @@ func TestEndlessSlowBody(t *testing.T) {
 		t.Parallel()
 		synctest.Test(t, func(t *testing.T) {
 			et := &respEndlessTransport{auth: auth()}
-			c, err := plp.New("key", "resp-secret", plp.WithBaseURL(respBase),
+			c := newClient(t, "key", "resp-secret", plp.WithBaseURL(respBase),
 				plp.WithHTTPClient(&http.Client{Transport: et, Timeout: 3 * time.Second}))
-			require.NoError(t, err)
 			start := time.Now()
-			err = respGetCustomer(context.Background(), c)
+			err := respGetCustomer(context.Background(), c)
 			elapsed := time.Since(start)
 			assert.ErrorIs(t, err, plp.ErrInvalidResponse)
 			assert.Equal(t, int64(plp.DefaultMaxRetries+1), et.attempts.Load())
@@ -455,8 +451,7 @@ func TestHugeBodiesUseBoundedMemory(t *testing.T) {
 			if tc.cap > 0 {
 				opts = append(opts, plp.WithMaxResponseBytes(tc.cap))
 			}
-			c, err := plp.New("key", "big-secret", opts...)
-			require.NoError(t, err)
+			c := newClient(t, "key", "big-secret", opts...)
 			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 			defer cancel()
 			var callErr error

@@ -36,6 +36,22 @@ func (r RawJSON) MarshalJSON() ([]byte, error) {
 	return r, nil
 }
 
+// The decoder layer. Every resource keeps the object it came from in Raw,
+// and a naive UnmarshalJSON that decodes the object, then copies it into
+// Raw, reads each byte three times (once to find the value's end, once to
+// decode, once to copy) and allocates the body again per item: on a list of
+// a few hundred customers that was most of the SDK's CPU time over
+// hand-written net/http (bench/RESULTS.md). So a resource type decodes
+// itself through an objectDecoder (selfDecoder.decodeWith), and the
+// decoder chosen says where the bytes come from: copyDecoder for data
+// handed to UnmarshalJSON by someone else (copied: the caller may reuse
+// it), bodyDecoder for a whole response body the client owns (decoded in
+// one pass; Raw shares the body), and streamDecoder for the items of a
+// list in such a body (each item decoded once as the decoder streams
+// through the array, its Raw a capped slice of the body). decodeBody is
+// the entry point the request path uses; everything else goes through
+// encoding/json unchanged.
+
 // keepRaw decodes data into v (a pointer to a method-free copy of the
 // resource type, so this does not recurse) and keeps a copy of data.
 func keepRaw(data []byte, v any, raw *RawJSON) error {

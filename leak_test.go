@@ -18,7 +18,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -192,7 +191,7 @@ func leakFill(v reflect.Value, name string, depth int) {
 		v.Set(reflect.ValueOf(plp.NewSecret(s)))
 		return
 	case reflect.TypeFor[plp.Token]():
-		v.Set(reflect.ValueOf(plp.Token{AccessToken: leakJWT, Expiry: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}))
+		v.Set(reflect.ValueOf(plp.Token{AccessToken: plp.NewSecret(leakJWT), Expiry: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}))
 		return
 	case reflect.TypeFor[plp.RawJSON]():
 		b, _ := json.Marshal(map[string]string{"sipPassword": leakSIP, "secret": leakSecret, "access_token": leakJWT})
@@ -278,38 +277,18 @@ func (h leakTee) WithGroup(g string) slog.Handler {
 	return out
 }
 
-// leakBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type leakBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *leakBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *leakBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // leakClient returns a client with the secret canary on mt, logging every
 // attempt at Debug through the JSON and text handlers into logs.
-func leakClient(t *testing.T, mt http.RoundTripper, logs *leakBuffer, opts ...plp.Option) *plp.Client {
+func leakClient(t *testing.T, mt http.RoundTripper, logs *syncBuffer, opts ...plp.Option) *plp.Client {
 	t.Helper()
 	lg := slog.New(leakTee{
 		slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}),
 		slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}),
 	})
-	c, err := plp.New("leak-key", leakSecret, append([]plp.Option{
+	return newClient(t, "leak-key", leakSecret, append([]plp.Option{
 		plp.WithBaseURL(respBase), plp.WithHTTPClient(&http.Client{Transport: mt}), plp.WithLogger(lg),
 		plp.WithRateLimit(1_000_000, 1_000_000),
 	}, opts...)...)
-	require.NoError(t, err)
-	return c
 }
 
 // TestNoSecretInAnyExportedType builds a value of every exported type,
@@ -327,7 +306,7 @@ func TestNoSecretInAnyExportedType(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		mt := leakServer()
 		mt.RegisterResponder(http.MethodGet, respBase+"/stats", respJSON(200, `{"customers":1}`))
-		var logs leakBuffer
+		var logs syncBuffer
 		c := leakClient(t, mt, &logs)
 		_, err := c.Stats.Get(t.Context())
 		require.NoError(t, err)
@@ -377,7 +356,7 @@ func TestNoSecretInDecodedResources(t *testing.T) {
 			`{"customerID":"c1","userID":"u1","destination":{"registrationServer":"sip.example","sipID":"s1","sipPassword":"`+leakSIP+`"}}`))
 		mt.RegisterResponder(http.MethodPost, respBase+"/customers/c1/users/u1/devices", respJSON(201,
 			`{"ID":"d1","name":"Desk","sipID":"s2","sipPassword":"`+leakSIP+`"}`))
-		var logs leakBuffer
+		var logs syncBuffer
 		c := leakClient(t, mt, &logs)
 		cust, err := c.Customers.Create(t.Context(), hostileCustomer())
 		require.NoError(t, err)
@@ -525,7 +504,7 @@ func TestNoSecretInErrors(t *testing.T) {
 				if tc.setup != nil {
 					tc.setup(mt)
 				}
-				var logs leakBuffer
+				var logs syncBuffer
 				c := leakClient(t, mt, &logs, plp.WithMaxRetries(1))
 				err := tc.call(t.Context(), c)
 				require.Error(t, err)

@@ -127,13 +127,22 @@ func (a *AvailableNumber) decodeWith(dec objectDecoder) error {
 
 // NumberCreateRequest is the body of Numbers.Create (fields inferred).
 type NumberCreateRequest struct {
-	NumberE164 string `json:"numberE164"` // a number from ListAvailable; any UK form, sent as 44…
+	NumberE164 string `json:"numberE164,omitzero"` // a number from ListAvailable; any UK form, sent as 44…
 }
 
 func (r NumberCreateRequest) normalize() (NumberCreateRequest, error) {
 	var c checker
-	c.check("numberE164", &r.NumberE164, ddiE164)
+	c.optional("numberE164", &r.NumberE164, ddiE164)
+	c.fail(setsNothing("NumberCreateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Numbers.Create would refuse r for, as
+// a *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r NumberCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // numberAllocateRequest is the body of Numbers.Allocate.
@@ -164,6 +173,14 @@ func (o AvailableNumbersOptions) normalize() (AvailableNumbersOptions, error) {
 	return o, c.err
 }
 
+// Validate reports the first problem Numbers.ListAvailable would refuse o
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
+func (o AvailableNumbersOptions) Validate() error {
+	_, err := o.normalize()
+	return err
+}
+
 func (o AvailableNumbersOptions) query() url.Values {
 	q := url.Values{"numberType": {string(o.NumberType)}}
 	if o.AreaCode != "" {
@@ -172,23 +189,10 @@ func (o AvailableNumbersOptions) query() url.Values {
 	return q
 }
 
-// areaCode normalises a UK area code given as 0…, +44… or 44… to its E.164
-// digits without "+" ("44161").
-func areaCode(field, s string) (string, error) {
-	d, err := ukDigits(field, s, "area code", 2, 5)
-	if err != nil {
-		return "", err
-	}
-	if d[0] < '1' || d[0] > '3' {
-		return "", invalid(field, "is not a geographic or non-geographic area code")
-	}
-	return "44" + d, nil
-}
-
 // List returns the numbers of a customer and whom each is allocated to
 // ("List Customer Numbers").
 //
-// API: GET /customers/{customerID}/numbers/
+// API: GET /customers/{customerID}/numbers/ (observed)
 func (s *NumbersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]Number, error) {
 	path, err := expandPath(pathNumbers, customerID)
 	if err != nil {
@@ -200,12 +204,12 @@ func (s *NumbersService) List(ctx context.Context, customerID string, opts ...Ca
 // Create adds a number, usually one picked from ListAvailable, to a
 // customer ("Add Customer Number").
 //
-// Not idempotent. On ErrOutcomeUnknown the number may have been added: look
-// it up with List before trying again. ErrNumberInFlight means the number
+// Not idempotent. On ErrOutcomeUnknown the number may have been added:
+// CreateOrFind settles that for you (FindByNumber, then at most one more
+// send). ErrNumberInFlight means the number
 // is in another order: choose another.
 //
-// API: POST /customers/{customerID}/numbers (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: POST /customers/{customerID}/numbers (inferred)
 func (s *NumbersService) Create(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumbersCreate, customerID)
 	if err == nil {
@@ -219,8 +223,7 @@ func (s *NumbersService) Create(ctx context.Context, customerID string, req Numb
 
 // Get returns one number of a customer ("Get Customer Number").
 //
-// API: GET /customers/{customerID}/numbers/{numberID} (path inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID}/numbers/{numberID} (inferred)
 func (s *NumbersService) Get(ctx context.Context, customerID, numberID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumber, customerID, numberID)
 	if err != nil {
@@ -235,7 +238,7 @@ func (s *NumbersService) Get(ctx context.Context, customerID, numberID string, o
 // another number, allocate the new number before deallocating the old one,
 // as the observed client does, so the user is never left without one.
 //
-// API: PUT /customers/{customerID}/numbers/{numberID}/allocate
+// API: PUT /customers/{customerID}/numbers/{numberID}/allocate (observed)
 func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, userID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumberAllocate, customerID, numberID)
 	if err == nil {
@@ -251,7 +254,7 @@ func (s *NumbersService) Allocate(ctx context.Context, customerID, numberID, use
 // updated number, with AllocatedTo nil ("Deallocate Customer Number").
 // Idempotent (a DELETE): retried on 5xx and network errors.
 //
-// API: DELETE /customers/{customerID}/numbers/{numberID}/deallocate
+// API: DELETE /customers/{customerID}/numbers/{numberID}/deallocate (observed)
 func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID string, opts ...CallOption) (*Number, error) {
 	path, err := expandPath(pathNumberDeallocate, customerID, numberID)
 	if err != nil {
@@ -263,8 +266,7 @@ func (s *NumbersService) Deallocate(ctx context.Context, customerID, numberID st
 // ListAreaCodes returns the UK area codes ListAvailable accepts ("List Area
 // Codes").
 //
-// API: GET /numbers/area-codes (path inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: GET /numbers/area-codes (inferred)
 func (s *NumbersService) ListAreaCodes(ctx context.Context, opts ...CallOption) ([]AreaCode, error) {
 	return getList[AreaCode](ctx, s.client, &call{op: "Numbers.ListAreaCodes", tmpl: pathAreaCodes, path: pathAreaCodes, opts: opts})
 }
@@ -274,7 +276,7 @@ func (s *NumbersService) ListAreaCodes(ctx context.Context, opts ...CallOption) 
 // tied up in another in-flight order: using it can fail later with
 // ErrNumberInFlight, so keep a few spare.
 //
-// API: GET /numbers/available?numberType=&areaCode=
+// API: GET /numbers/available?numberType=&areaCode= (observed)
 func (s *NumbersService) ListAvailable(ctx context.Context, filter AvailableNumbersOptions, opts ...CallOption) ([]AvailableNumber, error) {
 	filter, err := filter.normalize()
 	if err != nil {

@@ -21,12 +21,17 @@ const (
 const (
 	// DefaultMaxResponseBytes caps a response body.
 	DefaultMaxResponseBytes = 10 << 20
-	// DefaultAttemptTimeout bounds one HTTP attempt of the default HTTP
-	// client, so a call without a deadline can never hang. Creates can be
-	// slow (a public client waits 120 s), hence the generous value. Pass
-	// WithHTTPClient with another Timeout to change it, or give each call
-	// a context deadline.
+	// DefaultAttemptTimeout bounds one HTTP attempt (sending it, and
+	// reading the whole answer), so that no attempt can hang. Creates can
+	// be slow (a public client waits 120 s), hence the generous value. The
+	// Timeout of an http.Client given to WithHTTPClient replaces it; a zero
+	// Timeout keeps this one.
 	DefaultAttemptTimeout = 120 * time.Second
+	// DefaultCallTimeout bounds a call whose context has no deadline, its
+	// limiter waits, token exchange, attempts and retries included: it is
+	// the longest one call can take when the caller sets no deadline.
+	// Give the context a deadline to allow more or less.
+	DefaultCallTimeout = 4 * time.Minute
 )
 
 // Option configures a Client. Options are made only by the With functions.
@@ -45,21 +50,37 @@ type config struct {
 	userAgent    string
 	maxBody      int64
 	hooks        []Hooks
+	insecureHTTP bool
 	settleWindow time.Duration
 }
 
-// WithBaseURL sets the API base URL (default ProductionURL). It must be
-// https, or http to a loopback host (127.0.0.1, ::1, localhost) for tests
-// and the fake server, with no user info, query or fragment.
+// WithBaseURL sets the API base URL; "" means the default, ProductionURL.
+// It must be https, or http to a loopback host (127.0.0.1, ::1, localhost)
+// for tests and the fake server (WithInsecureHTTP allows any host), with
+// no user info, query or fragment.
 func WithBaseURL(rawURL string) Option {
 	return Option{func(c *config) error {
-		u, err := checkBaseURL(rawURL)
-		c.baseURL = u
-		return err
+		c.baseURL = rawURL
+		return nil
 	}}
 }
 
-func checkBaseURL(rawURL string) (string, error) {
+// WithInsecureHTTP allows a plain-http base URL to a host that is not
+// loopback, such as a fake server in docker-compose. It is for tests
+// only: over plain http the API secret and every token cross the network
+// in the clear. Redirects from https to http are refused regardless.
+func WithInsecureHTTP() Option {
+	return Option{func(c *config) error {
+		c.insecureHTTP = true
+		return nil
+	}}
+}
+
+// checkBaseURL checks the base URL and returns it without a trailing slash.
+func checkBaseURL(rawURL string, insecureHTTP bool) (string, error) {
+	if rawURL == "" {
+		rawURL = ProductionURL
+	}
 	u, err := url.Parse(rawURL)
 	switch {
 	case err != nil:
@@ -71,9 +92,9 @@ func checkBaseURL(rawURL string) (string, error) {
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
 		return "", invalid("baseURL", "must not have a query or fragment")
 	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && (insecureHTTP || isLoopback(u.Hostname())):
 	default:
-		return "", invalid("baseURL", "must be https (plain http only to a loopback host)")
+		return "", invalid("baseURL", "must be https (plain http only to a loopback host, or with WithInsecureHTTP)")
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
@@ -87,8 +108,15 @@ func isLoopback(host string) bool {
 }
 
 // WithHTTPClient sets the HTTP client. The client is copied: its redirect
-// policy is wrapped so that only GET follows redirects and each hop waits on
-// the limiter. Its Timeout bounds each attempt.
+// policy is wrapped so that only GET follows redirects, each hop waits on
+// the limiter, a hop to another origin (scheme, host or port) loses the
+// token, and https to http is refused. Its Timeout bounds each attempt; a
+// zero Timeout keeps DefaultAttemptTimeout. The client never lets the
+// transport replay a request body (GetBody is nil), and each request
+// net/http puts on the wire again by itself, such as an HTTP/2 replay
+// after a refused stream, waits on the limiter first (through the
+// httptrace GotConn event; a RoundTripper of your own that replays
+// requests must report each the same way, or not replay).
 func WithHTTPClient(hc *http.Client) Option {
 	return Option{func(c *config) error {
 		if hc == nil {
@@ -113,15 +141,18 @@ func WithLimiter(l Limiter) Option {
 }
 
 // WithRateLimit sets the in-process limiter to perMinute requests a minute
-// with the given burst (default 100 and 1). Raise it only if Gamma has
-// raised your key's limit.
+// with the given burst (default 100 and 1): up to burst requests may go at
+// once after a quiet spell, and no rolling minute ever sees more than
+// perMinute, so a larger burst means slower pacing after it. burst must
+// not exceed perMinute. Raise perMinute only if Gamma has raised your
+// key's limit.
 func WithRateLimit(perMinute, burst int) Option {
 	return Option{func(c *config) error {
 		if perMinute <= 0 {
 			return invalid("perMinute", "must be positive")
 		}
-		if burst <= 0 {
-			return invalid("burst", "must be positive")
+		if burst <= 0 || burst > perMinute {
+			return invalid("burst", "must be between 1 and perMinute")
 		}
 		c.limiter = newRateLimiter(perMinute, burst)
 		return nil
@@ -166,9 +197,11 @@ func WithTokenSource(ts TokenSource) Option {
 }
 
 // WithLogger logs one structured line per HTTP attempt at Debug level (Warn
-// for a failed one): operation, method, path, status, attempt, duration and
-// limiter wait. Headers, bodies and credentials are never logged. The
-// default is no logs.
+// for a failed one): operation, method, path template, status, attempt,
+// duration, limiter wait, request ID, and for a failure its error, its
+// category and the retry delay. It is built on the hooks (WithHooks), and
+// also receives the report of a hook that panicked. Headers, bodies, IDs
+// and credentials are never logged. The default is no logs.
 func WithLogger(l *slog.Logger) Option {
 	return Option{func(c *config) error {
 		c.logger = l

@@ -29,6 +29,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{"negative retries", "k", "s", []Option{WithMaxRetries(-1)}, "maxRetries"},
 		{"zero rate", "k", "s", []Option{WithRateLimit(0, 1)}, "perMinute"},
 		{"zero burst", "k", "s", []Option{WithRateLimit(100, 0)}, "burst"},
+		{"burst over the rate", "k", "s", []Option{WithRateLimit(10, 11)}, "burst"},
 		{"nil limiter", "k", "s", []Option{WithLimiter(nil)}, "limiter"},
 		{"nil http client", "k", "s", []Option{WithHTTPClient(nil)}, "httpClient"},
 		{"nil token source", "k", "s", []Option{WithTokenSource(nil)}, "tokenSource"},
@@ -59,13 +60,31 @@ func TestBaseURLs(t *testing.T) {
 		"http://localhost:8080":              "http://localhost:8080",
 		"https://api-ss-gb-aws.gammaapi.net": "https://api-ss-gb-aws.gammaapi.net",
 	} {
-		got, err := checkBaseURL(in)
+		got, err := checkBaseURL(in, false)
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got)
 	}
-	c, err := New("k", "s")
-	require.NoError(t, err)
-	assert.Equal(t, ProductionURL, c.core.base)
+	for _, opts := range [][]Option{nil, {WithBaseURL("")}, {WithBaseURL("http://127.0.0.1"), WithBaseURL("")}} {
+		c, err := New("k", "s", opts...)
+		require.NoError(t, err)
+		assert.Equal(t, ProductionURL, c.core.base, "the default")
+	}
+}
+
+func TestWithInsecureHTTPAllowsAnyHost(t *testing.T) {
+	t.Parallel()
+	_, err := New("k", "s", WithBaseURL("http://fake:8080/partner/v1"))
+	require.ErrorIs(t, err, ErrValidation, "plain http to a remote host needs the option")
+	for _, opts := range [][]Option{
+		{WithInsecureHTTP(), WithBaseURL("http://fake:8080/partner/v1")},
+		{WithBaseURL("http://fake:8080/partner/v1"), WithInsecureHTTP()}, // in any order
+	} {
+		c, err := New("k", "s", opts...)
+		require.NoError(t, err)
+		assert.Equal(t, "http://fake:8080/partner/v1", c.core.base)
+	}
+	_, err = New("k", "s", WithInsecureHTTP(), WithBaseURL("ftp://fake"))
+	assert.ErrorIs(t, err, ErrValidation, "still http or https")
 }
 
 func TestUserAgent(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 
 // Order paths, relative to the base URL. Only POST
 // /customers/{customerID}/orders is observed in a real client; the others
-// are inferred (see endpoints.md).
+// are inferred.
 const (
 	pathCustomerOrders = "/customers/{customerID}/orders"
 	pathOrders         = "/orders"
@@ -31,16 +31,20 @@ type OrderStatus string
 const OrderPlaced OrderStatus = "placed"
 
 // DeliveryAddress is where an order is shipped. It is not an Address: the
-// API uses numbered lines here (§5.2 of the API facts).
+// API uses numbered lines here.
 type DeliveryAddress struct {
 	Line1    string `json:"line1"`
 	Line2    string `json:"line2,omitzero"`
 	Line3    string `json:"line3,omitzero"`
 	Town     string `json:"town"`
 	County   string `json:"county,omitzero"`
-	Country  string `json:"country,omitzero"` // a real client sends "United Kingdom"
+	Country  string `json:"country,omitzero"` // empty is sent as "United Kingdom", as a real client always does
 	Postcode string `json:"postcode"`         // sent upper case without spaces: "M11AA"
 }
+
+// defaultCountry is the country an order is sent with when the caller
+// leaves DeliveryAddress.Country empty.
+const defaultCountry = "United Kingdom"
 
 // normalize checks a delivery address; prefix is its JSON path.
 func (a DeliveryAddress) normalize(prefix string, c *checker) DeliveryAddress {
@@ -51,6 +55,7 @@ func (a DeliveryAddress) normalize(prefix string, c *checker) DeliveryAddress {
 		c.check("town", &a.Town, requiredText)
 		c.optional("county", &a.County, requiredText)
 		c.optional("country", &a.Country, requiredText)
+		a.Country = cmp.Or(a.Country, defaultCountry)
 		c.check("postcode", &a.Postcode, postcode)
 	})
 	return a
@@ -106,6 +111,14 @@ func (r OrderCreateRequest) normalize() (OrderCreateRequest, error) {
 		}
 	}
 	return r, c.err
+}
+
+// Validate reports the first problem Orders.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r OrderCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // checkOrderItems checks product IDs and quantities; name is the JSON path
@@ -188,8 +201,7 @@ func (o *Order) decodeWith(dec objectDecoder) error {
 
 // List returns a customer's hardware orders ("List Customer Orders").
 //
-// API: GET /customers/{customerID}/orders (path inferred from public
-// material; if your account's reference differs, call Client.Do).
+// API: GET /customers/{customerID}/orders (inferred)
 func (s *OrdersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]Order, error) {
 	path, err := expandPath(pathCustomerOrders, customerID)
 	if err != nil {
@@ -201,9 +213,9 @@ func (s *OrdersService) List(ctx context.Context, customerID string, opts ...Cal
 // Create places a hardware order for a customer ("Add Customer Order").
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 5xx, or the
-// connection dropped after sending) the order may have been placed: list
-// the customer's orders with List before trying again, or the hardware
-// may ship twice.
+// connection dropped after sending) the order may have been placed:
+// CreateOrFind looks for it (FindMatching) and never sends an order again,
+// or the hardware could ship twice.
 //
 // A public client saw redirects on this endpoint and re-POSTed to the
 // Location. This SDK does not follow redirects for a POST: a 3xx comes
@@ -212,7 +224,7 @@ func (s *OrdersService) List(ctx context.Context, customerID string, opts ...Cal
 // orders before sending it again; a redirect every time usually means the
 // base URL needs changing (WithBaseURL).
 //
-// API: POST /customers/{customerID}/orders
+// API: POST /customers/{customerID}/orders (observed)
 func (s *OrdersService) Create(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Order, error) {
 	path, err := expandPath(pathCustomerOrders, customerID)
 	if err == nil {
@@ -227,8 +239,7 @@ func (s *OrdersService) Create(ctx context.Context, customerID string, req Order
 // ListAll returns the hardware orders of every customer of the partner
 // ("List Orders for Partner").
 //
-// API: GET /orders (path inferred from public material; if your account's
-// reference differs, call Client.Do).
+// API: GET /orders (inferred)
 func (s *OrdersService) ListAll(ctx context.Context, opts ...CallOption) ([]Order, error) {
 	return getList[Order](ctx, s.client, &call{op: "Orders.ListAll", tmpl: pathOrders, path: pathOrders, opts: opts})
 }

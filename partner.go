@@ -5,7 +5,7 @@ import (
 	"net/http"
 )
 
-// Partner paths, relative to the base URL (inferred, see endpoints.md).
+// Partner paths, relative to the base URL (inferred).
 const (
 	pathPartnerSettings    = "/settings"
 	pathPartnerPermissions = "/settings/user-permissions"
@@ -44,14 +44,20 @@ type PartnerSettingsUpdateRequest struct {
 
 func (r PartnerSettingsUpdateRequest) normalize() (PartnerSettingsUpdateRequest, error) {
 	var c checker
-	if r == (PartnerSettingsUpdateRequest{}) {
-		c.fail(invalid("PartnerSettingsUpdateRequest", "sets no field"))
-	}
 	c.ptr("companyName", &r.CompanyName, requiredText)
 	c.ptr("fullName", &r.FullName, requiredText)
 	c.ptr("email", &r.Email, email)
 	c.ptr("phoneNumber", &r.PhoneNumber, nationalNumber)
+	c.fail(setsNothing("PartnerSettingsUpdateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Partner.UpdateSettings would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
+func (r PartnerSettingsUpdateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // Permissions are the limits and call rights the partner's customers get,
@@ -87,21 +93,26 @@ type UserPermissions struct {
 
 func (r UserPermissions) normalize() (UserPermissions, error) {
 	switch {
-	case r == (UserPermissions{}):
-		return r, invalid("UserPermissions", "sets no field")
 	case r.MaxUsers != nil && *r.MaxUsers < 0:
 		return r, invalid("maxUsers", "must not be negative")
 	case r.MaxNumbers != nil && *r.MaxNumbers < 0:
 		return r, invalid("maxNumbers", "must not be negative")
 	}
-	return r, nil
+	return r, setsNothing("UserPermissions", r)
+}
+
+// Validate reports the first problem Partner.UpdateUserPermissions would
+// refuse r for, as a *ValidationError naming the field, without sending
+// anything: the method runs the same check before each request.
+func (r UserPermissions) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // GetSettings returns the partner's account details ("Get Partner
 // Settings").
 //
-// API: GET /settings (path and fields inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: GET /settings (inferred)
 func (s *PartnerService) GetSettings(ctx context.Context, opts ...CallOption) (*PartnerSettings, error) {
 	return send[PartnerSettings](ctx, s.client, &call{op: "Partner.GetSettings", method: http.MethodGet, tmpl: pathPartnerSettings, path: pathPartnerSettings, opts: opts})
 }
@@ -110,8 +121,7 @@ func (s *PartnerService) GetSettings(ctx context.Context, opts ...CallOption) (*
 // Settings"); nil fields stay as they are. Idempotent: retried on 5xx and
 // network errors.
 //
-// API: PUT /settings (path and fields inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: PUT /settings (inferred)
 func (s *PartnerService) UpdateSettings(ctx context.Context, req PartnerSettingsUpdateRequest, opts ...CallOption) (*PartnerSettings, error) {
 	req, err := req.normalize()
 	if err != nil {
@@ -123,8 +133,7 @@ func (s *PartnerService) UpdateSettings(ctx context.Context, req PartnerSettings
 // GetUserPermissions returns the permissions the partner's customers get
 // ("List User Permissions").
 //
-// API: GET /settings/user-permissions (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: GET /settings/user-permissions (inferred)
 func (s *PartnerService) GetUserPermissions(ctx context.Context, opts ...CallOption) (*Permissions, error) {
 	return send[Permissions](ctx, s.client, &call{op: "Partner.GetUserPermissions", method: http.MethodGet, tmpl: pathPartnerPermissions, path: pathPartnerPermissions, opts: opts})
 }
@@ -133,8 +142,7 @@ func (s *PartnerService) GetUserPermissions(ctx context.Context, opts ...CallOpt
 // get ("Update User Permissions"); nil fields stay as they are.
 // Idempotent: retried on 5xx and network errors.
 //
-// API: PUT /settings/user-permissions (path and fields inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: PUT /settings/user-permissions (inferred)
 func (s *PartnerService) UpdateUserPermissions(ctx context.Context, req UserPermissions, opts ...CallOption) (*Permissions, error) {
 	req, err := req.normalize()
 	if err != nil {

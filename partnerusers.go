@@ -6,8 +6,7 @@ import (
 	"net/http"
 )
 
-// Partner user paths, relative to the base URL (inferred, see
-// endpoints.md).
+// Partner user paths, relative to the base URL (inferred).
 const (
 	pathPartnerUsers = "/users"
 	pathPartnerUser  = "/users/{userID}"
@@ -43,17 +42,27 @@ func (u *PartnerUser) decodeWith(dec objectDecoder) error {
 	return nil
 }
 
-// PartnerUserCreateRequest is the body of PartnerUsers.Create.
+// PartnerUserCreateRequest is the body of PartnerUsers.Create (fields
+// inferred). The portal asks for both.
 type PartnerUserCreateRequest struct {
-	FullName string `json:"fullName"`
-	Email    string `json:"email"` // unique platform-wide
+	FullName string `json:"fullName,omitzero"`
+	Email    string `json:"email,omitzero"` // unique platform-wide
 }
 
 func (r PartnerUserCreateRequest) normalize() (PartnerUserCreateRequest, error) {
 	var c checker
-	c.check("fullName", &r.FullName, requiredText)
-	c.check("email", &r.Email, email)
+	c.optional("fullName", &r.FullName, requiredText)
+	c.optional("email", &r.Email, email)
+	c.fail(setsNothing("PartnerUserCreateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem PartnerUsers.Create would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
+func (r PartnerUserCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // PartnerUserUpdateRequest is the body of PartnerUsers.Update. Nil fields
@@ -65,18 +74,23 @@ type PartnerUserUpdateRequest struct {
 
 func (r PartnerUserUpdateRequest) normalize() (PartnerUserUpdateRequest, error) {
 	var c checker
-	if r == (PartnerUserUpdateRequest{}) {
-		c.fail(invalid("PartnerUserUpdateRequest", "sets no field"))
-	}
 	c.ptr("fullName", &r.FullName, requiredText)
 	c.ptr("email", &r.Email, email)
+	c.fail(setsNothing("PartnerUserUpdateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem PartnerUsers.Update would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
+func (r PartnerUserUpdateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // List returns the partner's portal users ("List Users for Partner").
 //
-// API: GET /users (path inferred from public material; if your account's
-// reference differs, call Client.Do).
+// API: GET /users (inferred)
 func (s *PartnerUsersService) List(ctx context.Context, opts ...CallOption) ([]PartnerUser, error) {
 	return getList[PartnerUser](ctx, s.client, &call{op: "PartnerUsers.List", tmpl: pathPartnerUsers, path: pathPartnerUsers, opts: opts})
 }
@@ -84,12 +98,12 @@ func (s *PartnerUsersService) List(ctx context.Context, opts ...CallOption) ([]P
 // Create adds a partner portal user ("Add Partner User"). PhoneLine+
 // emails the new user a link to set a password.
 //
-// Not idempotent. On ErrOutcomeUnknown the user may exist: look it up with
-// List before trying again. ErrEmailInUse means the email is taken
+// Not idempotent. On ErrOutcomeUnknown the user may exist: CreateOrFind
+// settles that for you (FindByEmail, then at most one more send).
+// ErrEmailInUse means the email is taken
 // somewhere on the platform (emails are unique across all of PhoneLine+).
 //
-// API: POST /users (path inferred from public material; if your account's
-// reference differs, call Client.Do).
+// API: POST /users (inferred)
 func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*PartnerUser, error) {
 	req, err := req.normalize()
 	if err != nil {
@@ -102,8 +116,7 @@ func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateR
 // User"); nil fields stay as they are. Idempotent: retried on 5xx and
 // network errors. ErrEmailInUse means the new email is taken.
 //
-// API: PUT /users/{userID} (path inferred from public material; if your
-// account's reference differs, call Client.Do).
+// API: PUT /users/{userID} (inferred)
 func (s *PartnerUsersService) Update(ctx context.Context, userID string, req PartnerUserUpdateRequest, opts ...CallOption) (*PartnerUser, error) {
 	path, err := expandPath(pathPartnerUser, userID)
 	if err == nil {
@@ -118,8 +131,7 @@ func (s *PartnerUsersService) Update(ctx context.Context, userID string, req Par
 // Delete removes a partner portal user ("Delete Partner User"). A retried
 // Delete whose first attempt succeeded may answer ErrNotFound.
 //
-// API: DELETE /users/{userID} (path inferred from public material; if your
-// account's reference differs, call Client.Do).
+// API: DELETE /users/{userID} (inferred)
 func (s *PartnerUsersService) Delete(ctx context.Context, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathPartnerUser, userID)
 	if err != nil {
@@ -155,7 +167,7 @@ func (s *PartnerUsersService) FindByEmail(ctx context.Context, address string, o
 // outcome is unknown. opts apply to every request; WithResponseInto
 // describes the last.
 func (s *PartnerUsersService) CreateOrFind(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*Ensured[PartnerUser], error) {
-	norm, window, err := prepare(s.client, opts, nil, req, PartnerUserCreateRequest.normalize)
+	norm, window, err := prepare(s.client, opts, findKey("email", req.Email), req, PartnerUserCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}

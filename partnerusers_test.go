@@ -67,9 +67,8 @@ func TestPartnerUsersCreateValidation(t *testing.T) {
 		req   PartnerUserCreateRequest
 		field string
 	}{
-		{"no name", PartnerUserCreateRequest{Email: "jo@example.com"}, "fullName"},
+		{"nothing set", PartnerUserCreateRequest{FullName: " "}, "PartnerUserCreateRequest"},
 		{"CRLF in name", PartnerUserCreateRequest{FullName: "Jo\r\nX", Email: "jo@example.com"}, "fullName"},
-		{"no email", PartnerUserCreateRequest{FullName: "Jo Example"}, "email"},
 		{"bad email", PartnerUserCreateRequest{FullName: "Jo Example", Email: "jo@example"}, "email"},
 	}
 	for _, tt := range tests {
@@ -147,4 +146,13 @@ func TestPartnerUsersBadIDsSendNothing(t *testing.T) {
 			e.assertNothingSent(t, err, "userID")
 		})
 	}
+}
+
+// TestPartnerUsersCreateOrFindNeedsTheEmail: Create may leave the email
+// out (the field is inferred), but CreateOrFind looks the user up by it.
+func TestPartnerUsersCreateOrFindNeedsTheEmail(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	_, err := e.client.PartnerUsers.CreateOrFind(t.Context(), PartnerUserCreateRequest{FullName: "Pat Example"})
+	e.assertNothingSent(t, err, "email")
 }

@@ -54,3 +54,28 @@ func checkID(name, id string) error {
 	}
 	return nil
 }
+
+// checkDoRequest checks Client.Do's method and path before anything is
+// sent, and splits the path from its query. The path must stay under the
+// base URL: absolute, with no dot segments, fragment, backslash, control
+// character or space, and not a scheme-relative "//host".
+func checkDoRequest(method, path string) (string, url.Values, error) {
+	if method == "" || strings.ContainsFunc(method, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		return "", nil, invalid("method", "must be an upper-case HTTP method")
+	}
+	p, rawQuery, _ := strings.Cut(path, "?")
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(path, "#\\") ||
+		strings.ContainsFunc(path, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return "", nil, invalid("path", "must be a path relative to the base URL, starting with /")
+	}
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == "." || seg == ".." {
+			return "", nil, invalid("path", "must not contain . or .. segments")
+		}
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return "", nil, invalid("path", "has an unreadable query")
+	}
+	return p, q, nil
+}

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Product paths, relative to the base URL (inferred, see endpoints.md).
+// Product paths, relative to the base URL (inferred).
 const pathProducts = "/products"
 
 // ProductsService handles the hardware catalogue. Use it as Client.Products.
@@ -45,8 +45,7 @@ func (p *Product) decodeWith(dec objectDecoder) error {
 
 // List returns the hardware catalogue ("List Products").
 //
-// API: GET /products (path and fields inferred from public material; if
-// your account's reference differs, call Client.Do).
+// API: GET /products (inferred)
 func (s *ProductsService) List(ctx context.Context, opts ...CallOption) ([]Product, error) {
 	return getList[Product](ctx, s.client, &call{op: "Products.List", tmpl: pathProducts, path: pathProducts, opts: opts})
 }

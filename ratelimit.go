@@ -33,9 +33,13 @@ type Limiter interface {
 const limiterMargin = time.Millisecond
 
 // newRateLimiter returns the in-process token bucket: perMinute requests
-// per minute, evenly spaced, with the given burst.
+// in any rolling minute, with the given burst (1 <= burst <= perMinute).
+// A bucket that starts full lets burst go at once and then one per
+// interval, so a minute can hold burst + 60s/interval requests: the
+// interval is a minute over perMinute-burst+1, and the margin keeps the
+// last of those out of the window.
 func newRateLimiter(perMinute, burst int) *rate.Limiter {
-	return rate.NewLimiter(rate.Every(time.Minute/time.Duration(perMinute)+limiterMargin), burst)
+	return rate.NewLimiter(rate.Every(time.Minute/time.Duration(perMinute-burst+1)+limiterMargin), burst)
 }
 
 // waitLimiter waits on l and gives its failure the client's meaning: the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -91,4 +92,41 @@ func TestCustomLimiterErrorsPassThrough(t *testing.T) {
 	assert.ErrorIs(t, err, errLimiterDown)
 	assert.NotErrorIs(t, err, ErrRateLimited, "a broken limiter is not a rate limit")
 	assert.Zero(t, e.hits.Load())
+}
+
+// TestRateLimitBurstNeverExceedsTheMinute: whatever the burst, no rolling
+// minute sees more than perMinute requests.
+func TestRateLimitBurstNeverExceedsTheMinute(t *testing.T) {
+	t.Parallel()
+	for _, burst := range []int{1, 2, 10, 50, 99, 100} {
+		t.Run(strconv.Itoa(burst), func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				const perMinute = 100
+				l := newRateLimiter(perMinute, burst)
+				var sent []time.Time
+				for range 3 * perMinute {
+					require.NoError(t, l.Wait(t.Context()))
+					sent = append(sent, time.Now())
+					if len(sent) == perMinute+perMinute/2 {
+						time.Sleep(2 * time.Minute) // quiet: the bucket fills again
+					}
+				}
+				assert.LessOrEqual(t, maxInWindow(sent, time.Minute), perMinute)
+				assert.Equal(t, burst, maxInWindow(sent, time.Nanosecond), "the burst goes at once")
+			})
+		})
+	}
+}
+
+// maxInWindow is the most of times (in order) inside any window of width w.
+func maxInWindow(times []time.Time, w time.Duration) int {
+	most, lo := 0, 0
+	for hi := range times {
+		for times[hi].Sub(times[lo]) >= w {
+			lo++
+		}
+		most = max(most, hi-lo+1)
+	}
+	return most
 }

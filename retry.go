@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -123,79 +122,38 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// judge turns one attempt's result into the call's fate: wait < 0 ends the
-// call with err (nil on success); otherwise the call is retried after wait.
-func (c *Client) judge(ctx context.Context, cl *call, r result, attempt int) (wait time.Duration, err error) {
-	const done = -1
-	idem := cl.repeatable()
-	canRetry := attempt < cl.cfg.maxRetries
-	success := r.status >= 200 && r.status < 300
-	if r.err != nil && r.status != 0 && !success && ctx.Err() == nil && !errors.Is(r.err, errBodyTooLarge) {
-		// An error status whose body could not be read: the status
-		// still says what happened.
-		r.body, r.err = nil, nil
-	}
-	switch {
-	case r.pre:
-		return done, r.err
-	case r.err != nil && ctx.Err() != nil:
-		err = fmt.Errorf("phonelineplus: %s %s: %w", cl.method, cl.path, ctx.Err())
-		if !idem && r.sent {
-			err = &outcomeUnknownError{method: cl.method, path: cl.path, err: err}
-		}
-		return done, err
-	case r.err != nil:
-		if errors.Is(r.err, ErrRateLimited) { // a redirect hop's limiter wait
-			return done, r.err
-		}
-		final := errors.Is(r.err, errRedirectLoop) || errors.Is(r.err, errBodyTooLarge)
-		if r.status == 0 && !final {
-			err = &networkError{method: cl.method, path: cl.path, err: c.scrubError(r.err)}
-		} else {
-			err = &responseError{method: cl.method, path: cl.path, status: r.status, err: c.scrubError(r.err)}
-		}
-		if !idem && r.sent {
-			return done, &outcomeUnknownError{method: cl.method, path: cl.path, err: err}
-		}
-		if final || !canRetry {
-			return done, err
-		}
-		return retryAfter(ctx, backoff(attempt), err)
-	case success:
-		return done, nil
-	}
-	apiErr := newAPIError(cl.method, cl.path, r.resp, r.body, c.scrubBody)
-	if !retryableStatus(r.status, idem) || !canRetry {
-		// A 5xx may come after the server acted; a 303 (See Other) is
-		// how a server points at what a POST has just created.
-		if !idem && (r.status >= 500 || r.status == http.StatusSeeOther) {
-			return done, &outcomeUnknownError{method: cl.method, path: cl.path, err: apiErr}
-		}
-		return done, apiErr
-	}
-	wait = backoff(attempt)
-	if ra, ok := parseRetryAfter(r.resp.Header.Get("Retry-After"), time.Now()); ok {
-		if ra > c.core.maxRetryWait {
-			return done, apiErr
-		}
-		wait = ra
-	}
-	return retryAfter(ctx, wait, apiErr)
+// verdict is what classify concluded about one attempt: all that the retry
+// policy reads.
+type verdict struct {
+	err        error         // what the caller sees if no attempt follows; nil on success
+	retryable  bool          // transient, and another attempt cannot repeat an effect
+	retryAfter time.Duration // the wait the server asked for; < 0 when it asked none
 }
 
-// retryAfter schedules another attempt after wait, or ends the call with
-// err when the wait would not end before ctx's deadline.
-func retryAfter(ctx context.Context, wait time.Duration, err error) (time.Duration, error) {
-	if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(deadline) {
-		return -1, err
-	}
-	return wait, nil
+// retryPolicy is the part of a call's configuration the policy reads.
+type retryPolicy struct {
+	maxRetries   int
+	maxRetryWait time.Duration
 }
 
-// scrubError keeps a transport error's chain but scrubs its text.
-func (c *Client) scrubError(err error) error {
-	if s := err.Error(); c.scrubString(s) != s {
-		return errors.New(c.scrubString(s))
+// shouldRetry reports whether another attempt follows attempt (0 for the
+// first) whose verdict is v.
+func (p retryPolicy) shouldRetry(v verdict, attempt int) bool {
+	return v.err != nil && v.retryable && attempt < p.maxRetries && v.retryAfter <= p.maxRetryWait
+}
+
+// startsInTime reports whether an attempt after delay would start before
+// ctx's deadline: a retry that cannot is not waited for.
+func startsInTime(ctx context.Context, delay time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Now().Add(delay).Before(deadline)
+}
+
+// retryDelay is the wait before the retry that follows attempt: what the
+// server asked for, or the jittered backoff.
+func retryDelay(v verdict, attempt int) time.Duration {
+	if v.retryAfter >= 0 {
+		return v.retryAfter
 	}
-	return err
+	return backoff(attempt)
 }

@@ -304,3 +304,24 @@ func TestBackoffIsCappedFullJitter(t *testing.T) {
 		}
 	}
 }
+
+func TestRetriedDELETEThatFindsNothingSucceeded(t *testing.T) {
+	t.Parallel()
+	e := setup(t, WithMaxRetries(2), WithMaxRetryWait(time.Second))
+	var deleted atomic.Bool
+	e.mux.HandleFunc("DELETE /customers/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if deleted.Swap(true) {
+			writeJSON(w, http.StatusNotFound, `{"message":"Not Found"}`)
+			return
+		}
+		// Deleted, but the gateway times out.
+		w.Header().Set("Retry-After", "0")
+		writeJSON(w, http.StatusGatewayTimeout, `{"message":"Timeout"}`)
+	})
+	require.NoError(t, e.client.Customers.Delete(t.Context(), "c1"), "the first attempt did it")
+	assert.Equal(t, int64(2), e.hits.Load())
+
+	// A first attempt that answered 404 is not found, as always.
+	err := e.client.Customers.Delete(t.Context(), "c2")
+	assert.ErrorIs(t, err, ErrNotFound)
+}

@@ -2,35 +2,82 @@ package phonelineplus
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 )
 
-// scrub removes the API secret and the current token from b, so that an
-// error body that echoes them cannot leak them.
-func (c *Client) scrub(b []byte) []byte {
-	for _, s := range c.secrets() {
-		b = bytes.ReplaceAll(b, []byte(s), []byte(mask))
+// scrubber removes known credentials from text that came from elsewhere
+// (error bodies, transport errors) in every form an echo may take: as
+// sent, JSON-escaped (twice, for a JSON body quoted in a JSON string),
+// URL-encoded, and base64 or base64url.
+type scrubber struct{ forms []string }
+
+// scrubber returns the scrubber for the API secret, the cached token, and
+// sent, the token a request went out with (which may since have been
+// replaced).
+func (c *Client) scrubber(sent *cachedToken) scrubber {
+	raw := []string{c.core.secret.Reveal()}
+	for _, ct := range []*cachedToken{c.core.tokens.cur.Load(), sent} {
+		if ct != nil {
+			if v := ct.tok.AccessToken.Reveal(); v != "" && !slices.Contains(raw, v) {
+				raw = append(raw, v)
+			}
+		}
+	}
+	var s scrubber
+	add := func(f string) {
+		if f != "" && !slices.Contains(s.forms, f) {
+			s.forms = append(s.forms, f)
+		}
+	}
+	for _, v := range raw {
+		for _, f := range jsonForms(v) {
+			for _, g := range jsonForms(f) {
+				add(g)
+			}
+		}
+		add(url.QueryEscape(v))
+		add(url.PathEscape(v))
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			add(enc.EncodeToString([]byte(v)))
+		}
+	}
+	// Longest first: a form inside a longer one must not break it up.
+	slices.SortFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
+	return s
+}
+
+// bytes removes every form of every credential from b.
+func (s scrubber) bytes(b []byte) []byte {
+	for _, f := range s.forms {
+		b = bytes.ReplaceAll(b, []byte(f), []byte(mask))
 	}
 	return b
 }
 
-func (c *Client) scrubString(s string) string { return string(c.scrub([]byte(s))) }
+func (s scrubber) string(str string) string {
+	for _, f := range s.forms {
+		str = strings.ReplaceAll(str, f, mask)
+	}
+	return str
+}
 
-// scrubBody scrubs an error body however its strings were escaped: when
-// the body is JSON, every decoded string is scrubbed too, and a body that
-// hid a secret behind escapes is re-encoded from the clean values.
-func (c *Client) scrubBody(b []byte) []byte {
-	b = c.scrub(b)
+// body scrubs an error body however its strings were escaped: when the
+// body is JSON, every decoded string is scrubbed too, and a body that hid
+// a secret behind escapes is re-encoded from the clean values.
+func (s scrubber) body(b []byte) []byte {
+	b = s.bytes(b)
 	var v any
 	if json.Unmarshal(b, &v) != nil {
 		return b
 	}
 	changed := false
-	v = mapStrings(v, func(s string) string {
-		t := c.scrubString(s)
-		changed = changed || t != s
+	v = mapStrings(v, func(str string) string {
+		t := s.string(str)
+		changed = changed || t != str
 		return t
 	})
 	if !changed {
@@ -41,6 +88,24 @@ func (c *Client) scrubBody(b []byte) []byte {
 	}
 	return []byte(mask)
 }
+
+// error keeps a transport error's chain but scrubs its text.
+func (s scrubber) error(err error) error {
+	if str := err.Error(); s.string(str) != str {
+		return &scrubbedError{text: s.string(str), err: err}
+	}
+	return err
+}
+
+// scrubbedError is an error whose text was scrubbed; errors.Is and
+// errors.As still see the original chain.
+type scrubbedError struct {
+	text string
+	err  error
+}
+
+func (e *scrubbedError) Error() string { return e.text }
+func (e *scrubbedError) Unwrap() error { return e.err }
 
 // mapStrings applies f to every string (keys included) in a decoded JSON
 // value.
@@ -60,26 +125,6 @@ func mapStrings(v any, f func(string) string) any {
 		return out
 	}
 	return v
-}
-
-func (c *Client) secrets() []string {
-	raw := []string{c.core.secret.Reveal()}
-	if ct := c.core.tokens.cur.Load(); ct != nil && ct.tok.AccessToken != "" {
-		raw = append(raw, ct.tok.AccessToken)
-	}
-	// Two levels: an echo of a JSON body embedded in a JSON string is
-	// escaped twice.
-	var out []string
-	for _, s := range raw {
-		for _, f := range jsonForms(s) {
-			for _, g := range jsonForms(f) {
-				if !slices.Contains(out, g) {
-					out = append(out, g)
-				}
-			}
-		}
-	}
-	return out
 }
 
 // jsonForms returns s and the ways a JSON encoder may have escaped it.

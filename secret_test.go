@@ -2,10 +2,14 @@ package phonelineplus
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,7 +48,7 @@ func TestSecretNeverPrints(t *testing.T) {
 
 func TestTokenNeverPrints(t *testing.T) {
 	t.Parallel()
-	tok := Token{AccessToken: "eyJ.secret.jwt", Expiry: time.Unix(1693522800, 0)}
+	tok := Token{AccessToken: NewSecret("eyJ.secret.jwt"), Expiry: time.Unix(1693522800, 0)}
 	out := printings(tok) + printings(&tok) + printings(struct{ T Token }{tok})
 	assert.NotContains(t, out, "eyJ.secret.jwt")
 	assert.Contains(t, out, "2023-08-31T23:00:00Z")
@@ -86,4 +90,60 @@ func TestErrorBodiesAreScrubbed(t *testing.T) {
 	assert.NotContains(t, out, testSecret)
 	assert.NotContains(t, out, testToken)
 	assert.Contains(t, apiErr.Message, "[REDACTED]")
+}
+
+func TestSentTokenAndEncodedFormsAreScrubbed(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	e.mux.HandleFunc("GET /echo", func(w http.ResponseWriter, r *http.Request) {
+		sent := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		// The token is replaced while the request is out: the error must
+		// still hide the one it was sent with.
+		e.client.core.tokens.cur.Store(newCachedToken(Token{AccessToken: NewSecret("a-newer-token-0001")}, time.Now()))
+		msg := strings.Join([]string{
+			sent, url.QueryEscape(testSecret), base64.StdEncoding.EncodeToString([]byte(testSecret)),
+			base64.RawURLEncoding.EncodeToString([]byte(sent)), base64.URLEncoding.EncodeToString([]byte(testSecret)),
+		}, " | ")
+		writeJSON(w, http.StatusBadRequest, `{"message":"`+msg+`"}`)
+	})
+	err := e.client.Do(t.Context(), http.MethodGet, "/echo", nil, nil)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	out := err.Error() + printings(err) + string(apiErr.Body)
+	for _, leak := range []string{
+		testToken, base64.RawURLEncoding.EncodeToString([]byte(testToken)),
+		url.QueryEscape(testSecret), base64.StdEncoding.EncodeToString([]byte(testSecret)),
+		base64.URLEncoding.EncodeToString([]byte(testSecret)),
+	} {
+		assert.NotContains(t, out, leak)
+	}
+	assert.Equal(t, 5, strings.Count(apiErr.Message, mask), apiErr.Message)
+}
+
+func TestTokenNeverPrintsWithAnyVerb(t *testing.T) {
+	t.Parallel()
+	tok := Token{AccessToken: NewSecret("eyJ.verb.jwt"), Expiry: time.Unix(1693522800, 0)}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%p", "%t", "%10.3s", "%08x"} {
+		for _, v := range []any{tok, &tok, []Token{tok}, struct{ T Token }{tok}} {
+			assert.NotContains(t, fmt.Sprintf(verb, v), "eyJ.verb.jwt", verb)
+			assert.NotContains(t, fmt.Sprintf(verb, v), hex.EncodeToString([]byte("eyJ.verb.jwt")), verb)
+		}
+	}
+}
+
+func TestScrubberKnowsEveryEncoding(t *testing.T) {
+	t.Parallel()
+	const secret = "p@ss/w+rd=&x?y z"
+	c, err := New("k", secret)
+	require.NoError(t, err)
+	s := c.scrubber(&cachedToken{tok: Token{AccessToken: NewSecret("sent.jwt+/=")}})
+	for _, v := range []string{secret, "sent.jwt+/="} {
+		for _, form := range []string{
+			v, url.QueryEscape(v), url.PathEscape(v),
+			base64.StdEncoding.EncodeToString([]byte(v)), base64.URLEncoding.EncodeToString([]byte(v)),
+			base64.RawStdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v)),
+		} {
+			assert.Equal(t, "echo "+mask+" end", s.string("echo "+form+" end"), form)
+		}
+	}
 }

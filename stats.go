@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-// Stats paths, relative to the base URL (inferred, see endpoints.md).
+// Stats paths, relative to the base URL (inferred).
 const pathStats = "/stats"
 
 // StatsService handles partner-wide statistics. Use it as Client.Stats.
@@ -44,8 +44,7 @@ func (s *Stats) UnmarshalJSON(data []byte) error {
 
 // Get returns the partner's statistics ("Get Stats").
 //
-// API: GET /stats (path and content inferred from public material; if your
-// account's reference differs, call Client.Do).
+// API: GET /stats (inferred)
 func (s *StatsService) Get(ctx context.Context, opts ...CallOption) (*Stats, error) {
 	return send[Stats](ctx, s.client, &call{op: "Stats.Get", method: http.MethodGet, tmpl: pathStats, path: pathStats, opts: opts})
 }

@@ -19,8 +19,8 @@ import (
 // bench/ reports it (go run ./bench/report).
 func BenchmarkTokenWarm(b *testing.B) {
 	ctx := context.Background()
-	tc := &tokenCache{src: staticTokens{Token{AccessToken: "t", Expiry: time.Now().Add(time.Hour)}}}
-	if _, err := tc.token(ctx); err != nil {
+	tc := &tokenCache{src: staticTokens{Token{AccessToken: NewSecret("t"), Expiry: time.Now().Add(time.Hour)}}}
+	if _, _, err := tc.token(ctx); err != nil {
 		b.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -30,13 +30,13 @@ func BenchmarkTokenWarm(b *testing.B) {
 		lookup func() bool
 	}{
 		{"cache", func() bool {
-			ct, err := tc.token(ctx)
-			return err == nil && ct.tok.AccessToken != ""
+			ct, _, err := tc.token(ctx)
+			return err == nil && !ct.tok.AccessToken.IsZero()
 		}},
 		{"mutex", func() bool {
 			mu.Lock()
 			defer mu.Unlock()
-			return locked.fresh(time.Now()) && locked.tok.AccessToken != ""
+			return locked.fresh(time.Now()) && !locked.tok.AccessToken.IsZero()
 		}},
 	}
 	for _, l := range lookups {

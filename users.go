@@ -8,7 +8,7 @@ import (
 )
 
 // User paths, relative to the base URL. List and Create are observed in a
-// real client; the others are inferred (see endpoints.md).
+// real client; the others are inferred.
 const (
 	pathUsers                = "/customers/{customerID}/users/" // the trailing slash is as observed
 	pathUsersCreate          = "/customers/{customerID}/users"
@@ -40,7 +40,7 @@ const (
 )
 
 // User is a customer's user as the API returns it. A create response may
-// lack the ID: find the user with List then.
+// lack the ID: find the user with UsersService.FindByEmail then.
 type User struct {
 	ID          string     `json:"ID"` // also read from "id", "userID", "userId" or "user_id"
 	FullName    string     `json:"fullName"`
@@ -81,10 +81,11 @@ type UserCreateRequest struct {
 	FullName string   `json:"fullName"`
 	Email    string   `json:"email"`            // unique platform-wide
 	Address  Address  `json:"address,omitzero"` // checked when set; County may be empty
-	// PhoneNumber is optional; any UK form, sent in national form
-	// ("01610000000"). The observed bulk flow puts here a DDI taken from
-	// Numbers.ListAvailable, to be provisioned for the user; one example
-	// passes a mobile number instead.
+	// PhoneNumber is optional: the number to provision for the user and
+	// allocate to them, usually one from Numbers.ListAvailable, given as
+	// listed ("441614960021") or in any UK form ("0161 496 0021"). It is
+	// sent as E.164 digits without "+", as the production bulk flow of a
+	// real client sends it. ErrNumberInFlight means it is in another order.
 	PhoneNumber string `json:"phoneNumber,omitzero"`
 }
 
@@ -96,8 +97,16 @@ func (r UserCreateRequest) normalize() (UserCreateRequest, error) {
 	if r.Address != (Address{}) {
 		r.Address = r.Address.normalize("address", &c)
 	}
-	c.optional("phoneNumber", &r.PhoneNumber, nationalNumber)
+	c.optional("phoneNumber", &r.PhoneNumber, numberE164)
 	return r, c.err
+}
+
+// Validate reports the first problem Users.Create would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r UserCreateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // UserUpdateRequest is the body of Users.Update (fields inferred). Nil
@@ -105,22 +114,28 @@ func (r UserCreateRequest) normalize() (UserCreateRequest, error) {
 type UserUpdateRequest struct {
 	FullName *string   `json:"fullName,omitzero"`
 	Email    *string   `json:"email,omitzero"`
-	Type     *UserType `json:"type,omitzero"`
-	PIN      *string   `json:"pin,omitzero"` // the 6-digit voicemail portal PIN; write-only
+	Type     *UserType `json:"type,omitzero"` // any value: the field is inferred
+	PIN      *string   `json:"pin,omitzero"`  // the 6-digit voicemail portal PIN; write-only
 }
 
 func (r UserUpdateRequest) normalize() (UserUpdateRequest, error) {
 	var c checker
-	if r == (UserUpdateRequest{}) {
-		c.fail(invalid("UserUpdateRequest", "sets no field"))
-	}
 	c.ptr("fullName", &r.FullName, requiredText)
 	c.ptr("email", &r.Email, email)
 	if r.Type != nil {
-		c.fail(oneOf("type", *r.Type, UserStandard, UserAdmin))
+		c.fail(anyValue("type", *r.Type))
 	}
 	c.ptr("pin", &r.PIN, pin)
+	c.fail(setsNothing("UserUpdateRequest", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Users.Update would refuse r for, as a
+// *ValidationError naming the field, without sending anything: the method
+// runs the same check before each request.
+func (r UserUpdateRequest) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // pin checks a 6-digit PIN. Like every check, it never repeats the value.
@@ -134,7 +149,7 @@ func pin(field, s string) (string, error) {
 
 // List returns the users of a customer ("List Customer Users").
 //
-// API: GET /customers/{customerID}/users/
+// API: GET /customers/{customerID}/users/ (observed)
 func (s *UsersService) List(ctx context.Context, customerID string, opts ...CallOption) ([]User, error) {
 	path, err := expandPath(pathUsers, customerID)
 	if err != nil {
@@ -145,15 +160,16 @@ func (s *UsersService) List(ctx context.Context, customerID string, opts ...Call
 
 // Create adds a user to a customer ("Add Customer User"). The user gets an
 // activation email, valid for 30 days. The response may lack the user's ID:
-// find the user with List then.
+// find the user with FindByEmail then (CreateOrFind does).
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
-// the connection dropped after sending) the user may exist: look it up with
-// List before trying again. ErrEmailInUse means the email is taken
+// the connection dropped after sending) the user may exist: CreateOrFind
+// settles that for you (FindByEmail, then at most one more send).
+// ErrEmailInUse means the email is taken
 // somewhere on the platform. ErrNumberInFlight means PhoneNumber is in
 // another order: choose another.
 //
-// API: POST /customers/{customerID}/users
+// API: POST /customers/{customerID}/users (observed)
 func (s *UsersService) Create(ctx context.Context, customerID string, req UserCreateRequest, opts ...CallOption) (*User, error) {
 	path, err := expandPath(pathUsersCreate, customerID)
 	if err == nil {
@@ -168,9 +184,7 @@ func (s *UsersService) Create(ctx context.Context, customerID string, req UserCr
 // Update changes a user's details ("Update Customer User"); nil fields stay
 // as they are. Idempotent: retried on 5xx and network errors.
 //
-// API: PUT /customers/{customerID}/users/{userID} (path and fields inferred
-// from public material; if your account's reference differs, call
-// Client.Do).
+// API: PUT /customers/{customerID}/users/{userID} (inferred)
 func (s *UsersService) Update(ctx context.Context, customerID, userID string, req UserUpdateRequest, opts ...CallOption) (*User, error) {
 	path, err := expandPath(pathUser, customerID, userID)
 	if err == nil {
@@ -185,8 +199,7 @@ func (s *UsersService) Update(ctx context.Context, customerID, userID string, re
 // Delete removes a user from a customer ("Delete Customer User"). A retried
 // Delete whose first attempt succeeded may answer ErrNotFound.
 //
-// API: DELETE /customers/{customerID}/users/{userID} (path inferred from
-// public material; if your account's reference differs, call Client.Do).
+// API: DELETE /customers/{customerID}/users/{userID} (inferred)
 func (s *UsersService) Delete(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUser, customerID, userID)
 	if err != nil {
@@ -200,9 +213,7 @@ func (s *UsersService) Delete(ctx context.Context, customerID, userID string, op
 // GET, so it is retried on 5xx and network errors: the user may get more
 // than one email.
 //
-// API: GET /customers/{customerID}/users/{userID}/resend-activation (path
-// inferred from public material; if your account's reference differs, call
-// Client.Do).
+// API: GET /customers/{customerID}/users/{userID}/resend-activation (inferred)
 func (s *UsersService) ResendActivation(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUserResendActivation, customerID, userID)
 	if err != nil {
@@ -217,9 +228,7 @@ func (s *UsersService) ResendActivation(ctx context.Context, customerID, userID 
 // Not idempotent, so not retried on 5xx, but harmless to repeat: on
 // ErrOutcomeUnknown, calling again at worst sends a second email.
 //
-// API: POST /customers/{customerID}/users/{userID}/password-reset (path
-// inferred from public material; if your account's reference differs, call
-// Client.Do).
+// API: POST /customers/{customerID}/users/{userID}/password-reset (inferred)
 func (s *UsersService) ResetPassword(ctx context.Context, customerID, userID string, opts ...CallOption) error {
 	path, err := expandPath(pathUserPasswordReset, customerID, userID)
 	if err != nil {

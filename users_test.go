@@ -1,13 +1,17 @@
 package phonelineplus
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/phonelineplus-go/phonelineplus/phonelineplustest"
 )
 
 func validUserCreate() UserCreateRequest {
@@ -53,19 +57,52 @@ func TestUserIDSpellings(t *testing.T) {
 	assert.Equal(t, UserPendingActivation, u.Status)
 }
 
+// TestUsersCreate sends the real client's example (users/create.request.json)
+// with one deliberate difference: phoneNumber goes out as E.164 digits, as
+// the production bulk flow sends it (create_ddi.request.json), not in the
+// national form of that one-off example.
 func TestUsersCreate(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
+	var want map[string]any
+	require.NoError(t, json.Unmarshal(golden(t, "users/create.request.json"), &want))
+	require.Equal(t, "07700900002", want["phoneNumber"])
+	want["phoneNumber"] = "447700900002"
+	wantBody, err := json.Marshal(want)
+	require.NoError(t, err)
 	e.mux.HandleFunc("POST /customers/c1/users", func(w http.ResponseWriter, r *http.Request) {
-		assertBody(t, r, "users/create.request.json")
-		writeJSON(w, http.StatusCreated, `{"ID":"u1","fullName":"Jo Example","email":"user@example.com","type":"standard","status":"pending_activation","phoneNumber":"07700900002"}`)
+		body, err := io.ReadAll(r.Body)
+		assert.NoError(t, err)
+		assert.JSONEq(t, string(wantBody), string(body))
+		writeJSON(w, http.StatusCreated, `{"ID":"u1","fullName":"Jo Example","email":"user@example.com","type":"standard","status":"pending_activation","phoneNumber":"447700900002"}`)
 	})
 	got, err := e.client.Users.Create(t.Context(), "c1", validUserCreate())
 	require.NoError(t, err)
 	assert.Equal(t, "u1", got.ID)
 	assert.Equal(t, UserStandard, got.Type)
 	assert.Equal(t, UserPendingActivation, got.Status)
-	assert.Equal(t, "07700900002", got.PhoneNumber)
+	assert.Equal(t, "447700900002", got.PhoneNumber)
+}
+
+// TestUsersCreateDDI: a number from Numbers.ListAvailable is sent exactly
+// as listed, and the same number in any UK form is sent the same way.
+func TestUsersCreateDDI(t *testing.T) {
+	t.Parallel()
+	for _, number := range []string{"441610000001", "+44 (0)161 000 0001", "0161 000 0001", "(0161) 000 0001", "0044 161 000 0001"} {
+		t.Run(number, func(t *testing.T) {
+			t.Parallel()
+			e := setup(t)
+			e.mux.HandleFunc("POST /customers/c1/users", func(w http.ResponseWriter, r *http.Request) {
+				assertBody(t, r, "users/create_ddi.request.json")
+				writeJSON(w, http.StatusCreated, `{"ID":"u1"}`)
+			})
+			req := validUserCreate()
+			req.Address = Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", County: "Greater Manchester", Postcode: "M1 1AA"}
+			req.PhoneNumber = number
+			_, err := e.client.Users.Create(t.Context(), "c1", req)
+			require.NoError(t, err)
+		})
+	}
 }
 
 func TestUsersCreateMinimal(t *testing.T) {
@@ -175,7 +212,7 @@ func TestUsersUpdateValidation(t *testing.T) {
 		{"sets nothing", "u1", UserUpdateRequest{}, "UserUpdateRequest"},
 		{"empty name", "u1", UserUpdateRequest{FullName: Ptr(" ")}, "fullName"},
 		{"bad email", "u1", UserUpdateRequest{Email: Ptr("nobody")}, "email"},
-		{"bad type", "u1", UserUpdateRequest{Type: Ptr(UserType("owner"))}, "type"},
+		{"type with CR/LF", "u1", UserUpdateRequest{Type: Ptr(UserType("owner\r\n"))}, "type"},
 		{"short PIN", "u1", UserUpdateRequest{PIN: Ptr("98765")}, "pin"},
 		{"long PIN", "u1", UserUpdateRequest{PIN: Ptr("9876543")}, "pin"},
 		{"letters in PIN", "u1", UserUpdateRequest{PIN: Ptr("98765x")}, "pin"},
@@ -314,23 +351,18 @@ func TestScheduleSettingsValidation(t *testing.T) {
 		modify func(*ScheduleSettings)
 		field  string
 	}{
-		{"no days", func(s *ScheduleSettings) { s.Days = nil }, "days"},
-		{"unknown day", func(s *ScheduleSettings) { s.Days[1].Day = "Saturday" }, "days[1].day"},
+		{"nothing set", func(s *ScheduleSettings) { *s = ScheduleSettings{} }, "ScheduleSettings"},
+		{"day with a newline", func(s *ScheduleSettings) { s.Days[1].Day = "saturday\n" }, "days[1].day"},
 		{"day twice", func(s *ScheduleSettings) { s.Days[2].Day = Monday }, "days[2].day"},
-		{"no availability", func(s *ScheduleSettings) { s.Days[1].Availability = "" }, "days[1].availability"},
-		{"between without from", func(s *ScheduleSettings) { s.Days[0].From = "" }, "days[0].from"},
-		{"between without to", func(s *ScheduleSettings) { s.Days[0].To = "" }, "days[0].to"},
+		{"availability padded", func(s *ScheduleSettings) { s.Days[1].Availability = "unavailable " }, "days[1].availability"},
 		{"bad hour", func(s *ScheduleSettings) { s.Days[0].From = "24:00" }, "days[0].from"},
 		{"bad minute", func(s *ScheduleSettings) { s.Days[0].To = "17:60" }, "days[0].to"},
 		{"short time", func(s *ScheduleSettings) { s.Days[0].From = "9:00" }, "days[0].from"},
 		{"from after to", func(s *ScheduleSettings) { s.Days[0].From = "18:00" }, "days[0].to"},
 		{"from equals to", func(s *ScheduleSettings) { s.Days[0].From = "17:30" }, "days[0].to"},
 		{"times when all day", func(s *ScheduleSettings) { s.Days[2].To = "12:00" }, "days[2].to"},
-		{"no action", func(s *ScheduleSettings) { s.OutOfHoursAction = "" }, "outOfHoursAction"},
-		{"unknown action", func(s *ScheduleSettings) { s.OutOfHoursAction = "hangup" }, "outOfHoursAction"},
-		{"external without number", func(s *ScheduleSettings) { s.RedirectNumber = "" }, "redirectNumber"},
+		{"action with NUL", func(s *ScheduleSettings) { s.OutOfHoursAction = "hangup\x00" }, "outOfHoursAction"},
 		{"external bad number", func(s *ScheduleSettings) { s.RedirectNumber = "12345" }, "redirectNumber"},
-		{"user without ID", func(s *ScheduleSettings) { s.OutOfHoursAction = OutOfHoursRedirectUser }, "redirectUserID"},
 		{"user bad ID", func(s *ScheduleSettings) { s.OutOfHoursAction, s.RedirectUserID = OutOfHoursRedirectUser, "u/1" }, "redirectUserID"},
 		{"ring too short", func(s *ScheduleSettings) { s.RingTimeSeconds = 4 }, "ringTimeSeconds"},
 		{"ring too long", func(s *ScheduleSettings) { s.RingTimeSeconds = 301 }, "ringTimeSeconds"},
@@ -363,4 +395,36 @@ func TestUsersBadIDsSendNothing(t *testing.T) {
 			e.assertNothingSent(t, err, "customerID")
 		})
 	}
+}
+
+// TestUsersCreateWrittenPoolNumberThroughTheFake: a pool number the caller
+// writes in another UK form ("+44 (0)161 …") reaches the fake as the E.164
+// digits the pool lists, and the new user owns that number.
+func TestUsersCreateWrittenPoolNumberThroughTheFake(t *testing.T) {
+	t.Parallel()
+	srv := phonelineplustest.NewServer(phonelineplustest.WithRateLimit(0))
+	t.Cleanup(srv.Close)
+	keyID, secret := srv.Credentials()
+	c, err := New(keyID, secret, WithBaseURL(srv.URL()), WithHTTPClient(&http.Client{Transport: srv.Transport()}),
+		WithRateLimit(60000, 100), WithMaxRetries(0))
+	require.NoError(t, err)
+	ctx := t.Context()
+	avail, err := c.Numbers.ListAvailable(ctx, AvailableNumbersOptions{NumberType: NumberTypeGeographic, AreaCode: "0161"})
+	require.NoError(t, err)
+	require.NotEmpty(t, avail)
+	listed := avail[0].NumberE164 // 44161…
+	require.True(t, strings.HasPrefix(listed, "44161"), listed)
+	written := "+44 (0)161 " + listed[5:8] + " " + listed[8:]
+	cust, err := c.Customers.Create(ctx, CustomerCreateRequest{Plan: PlanStandard, CompanyName: "Acme Ltd", FullName: "Alex",
+		ContactNumber: "0161 496 0999", Email: "alex@acme.example"})
+	require.NoError(t, err)
+
+	u, err := c.Users.Create(ctx, cust.ID, UserCreateRequest{Type: UserStandard, FullName: "Jo", Email: "jo@acme.example", PhoneNumber: written})
+	require.NoError(t, err)
+	reqs := srv.Requests()
+	assert.Contains(t, string(reqs[len(reqs)-1].Body), `"phoneNumber":"`+listed+`"`)
+	snap := srv.Snapshot()
+	require.Len(t, snap.Numbers, 1)
+	assert.Equal(t, listed, snap.Numbers[0].NumberE164)
+	assert.Equal(t, u.ID, snap.Numbers[0].AllocatedTo.UserID)
 }

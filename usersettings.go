@@ -7,8 +7,7 @@ import (
 	"strings"
 )
 
-// User settings paths, relative to the base URL; both inferred (see
-// endpoints.md).
+// User settings paths, relative to the base URL; both inferred.
 const (
 	pathUserCallSettings     = "/customers/{customerID}/users/{userID}/call-settings"
 	pathUserScheduleSettings = "/customers/{customerID}/users/{userID}/schedule-settings"
@@ -24,13 +23,19 @@ type CallSettings struct {
 
 func (r CallSettings) normalize() (CallSettings, error) {
 	var c checker
-	if r == (CallSettings{}) {
-		c.fail(invalid("CallSettings", "sets no field"))
-	}
 	if r.RingTimeSeconds != nil {
 		c.fail(ringTime("ringTimeSeconds", *r.RingTimeSeconds))
 	}
+	c.fail(setsNothing("CallSettings", r))
 	return r, c.err
+}
+
+// Validate reports the first problem Users.UpdateCallSettings would refuse
+// r for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
+func (r CallSettings) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 func ringTime(field string, n int) error {
@@ -61,7 +66,7 @@ type Availability string
 const (
 	AvailabilityAllDay      Availability = "all_day"
 	AvailabilityUnavailable Availability = "unavailable"
-	// AvailabilityBetween needs DaySchedule.From and To.
+	// AvailabilityBetween goes with DaySchedule.From and To.
 	AvailabilityBetween Availability = "between"
 )
 
@@ -71,28 +76,32 @@ type OutOfHoursAction string
 // Out-of-hours actions (wire values inferred).
 const (
 	OutOfHoursVoicemail OutOfHoursAction = "voicemail"
-	// OutOfHoursRedirectUser needs ScheduleSettings.RedirectUserID.
+	// OutOfHoursRedirectUser goes with ScheduleSettings.RedirectUserID.
 	OutOfHoursRedirectUser OutOfHoursAction = "redirect_user"
-	// OutOfHoursRedirectExternal needs ScheduleSettings.RedirectNumber.
+	// OutOfHoursRedirectExternal goes with ScheduleSettings.RedirectNumber.
 	OutOfHoursRedirectExternal OutOfHoursAction = "redirect_external"
 )
 
-// DaySchedule is one day of a ScheduleSettings.
+// DaySchedule is one day of a ScheduleSettings. Day and Availability take
+// the constants above or your account's own spellings: any value is sent.
 type DaySchedule struct {
-	Day          Weekday      `json:"day"`
-	Availability Availability `json:"availability"`
-	From         string       `json:"from,omitzero"` // "HH:MM", only with AvailabilityBetween
+	Day          Weekday      `json:"day,omitzero"`
+	Availability Availability `json:"availability,omitzero"`
+	From         string       `json:"from,omitzero"` // "HH:MM"; not with AvailabilityAllDay or AvailabilityUnavailable
 	To           string       `json:"to,omitzero"`   // "HH:MM", after From
 }
 
 // ScheduleSettings is the body of Users.UpdateScheduleSettings (fields
-// inferred). It replaces the user's schedule.
+// inferred). It replaces the user's schedule. Every field is optional, but
+// one must be set.
 type ScheduleSettings struct {
-	Days             []DaySchedule    `json:"days"` // at least one, each day once
-	OutOfHoursAction OutOfHoursAction `json:"outOfHoursAction"`
-	RedirectUserID   string           `json:"redirectUserID,omitzero"` // required for OutOfHoursRedirectUser
-	// RedirectNumber is required for OutOfHoursRedirectExternal: a UK
-	// number in any form or "+<country code><number>", sent as E.164
+	Days []DaySchedule `json:"days,omitzero"` // each day at most once
+	// OutOfHoursAction takes the OutOfHours constants or your account's
+	// own spelling: any value is sent.
+	OutOfHoursAction OutOfHoursAction `json:"outOfHoursAction,omitzero"`
+	RedirectUserID   string           `json:"redirectUserID,omitzero"` // for OutOfHoursRedirectUser
+	// RedirectNumber is for OutOfHoursRedirectExternal: a UK number in any
+	// form, or an international one with its country code, sent as E.164
 	// digits without "+".
 	RedirectNumber  string `json:"redirectNumber,omitzero"`
 	RingTimeSeconds int    `json:"ringTimeSeconds,omitzero"` // seconds before the out-of-hours action, 5 to 300
@@ -103,46 +112,61 @@ type ScheduleSettings struct {
 
 func (r ScheduleSettings) normalize() (ScheduleSettings, error) {
 	var c checker
-	if len(r.Days) == 0 {
-		c.fail(invalid("days", "is required"))
+	var days []DaySchedule // a copy: never modify the caller's slice; nil when there are none
+	if len(r.Days) > 0 {
+		days = make([]DaySchedule, len(r.Days))
 	}
-	days := make([]DaySchedule, len(r.Days)) // never modify the caller's slice
 	seen := map[Weekday]bool{}
 	for i, d := range r.Days {
 		f := fmt.Sprintf("days[%d].", i)
-		c.fail(oneOf(f+"day", d.Day, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday))
-		if c.err == nil && seen[d.Day] {
-			c.fail(invalid(f+"day", "appears twice"))
-		}
-		seen[d.Day] = true
-		c.fail(oneOf(f+"availability", d.Availability, AvailabilityAllDay, AvailabilityUnavailable, AvailabilityBetween))
-		if d.Availability == AvailabilityBetween {
-			c.check(f+"from", &d.From, clockTime)
-			c.check(f+"to", &d.To, clockTime)
-			if c.err == nil && d.From >= d.To {
-				c.fail(invalid(f+"to", "must be after from"))
+		if d.Day != "" {
+			c.fail(anyValue(f+"day", d.Day))
+			if c.err == nil && seen[d.Day] {
+				c.fail(invalid(f+"day", "appears twice"))
 			}
-		} else if d.From != "" {
-			c.fail(invalid(f+"from", "is only allowed with availability between"))
-		} else if d.To != "" {
-			c.fail(invalid(f+"to", "is only allowed with availability between"))
+			seen[d.Day] = true
+		}
+		if d.Availability != "" {
+			c.fail(anyValue(f+"availability", d.Availability))
+		}
+		c.optional(f+"from", &d.From, clockTime)
+		c.optional(f+"to", &d.To, clockTime)
+		switch {
+		case d.Availability != AvailabilityAllDay && d.Availability != AvailabilityUnavailable:
+		case d.From != "":
+			c.fail(invalid(f+"from", "is not allowed with availability "+string(d.Availability)))
+		case d.To != "":
+			c.fail(invalid(f+"to", "is not allowed with availability "+string(d.Availability)))
+		}
+		if c.err == nil && d.From != "" && d.To != "" && d.From >= d.To {
+			c.fail(invalid(f+"to", "must be after from"))
 		}
 		days[i] = d
 	}
 	r.Days = days
-	c.fail(oneOf("outOfHoursAction", r.OutOfHoursAction, OutOfHoursVoicemail, OutOfHoursRedirectUser, OutOfHoursRedirectExternal))
-	if r.OutOfHoursAction == OutOfHoursRedirectUser || r.RedirectUserID != "" {
+	if r.OutOfHoursAction != "" {
+		c.fail(anyValue("outOfHoursAction", r.OutOfHoursAction))
+	}
+	if r.RedirectUserID != "" {
 		c.fail(checkID("redirectUserID", r.RedirectUserID))
 	}
-	if r.OutOfHoursAction == OutOfHoursRedirectExternal {
-		c.check("redirectNumber", &r.RedirectNumber, anyE164)
-	} else {
-		c.optional("redirectNumber", &r.RedirectNumber, anyE164)
-	}
+	c.optional("redirectNumber", &r.RedirectNumber, anyE164)
 	if r.RingTimeSeconds != 0 {
 		c.fail(ringTime("ringTimeSeconds", r.RingTimeSeconds))
 	}
+	if len(r.Days) == 0 && r.OutOfHoursAction == "" && r.RedirectUserID == "" && r.RedirectNumber == "" &&
+		r.RingTimeSeconds == 0 && r.AnnounceCalls == nil && r.PresentDialledNumber == nil {
+		c.fail(invalid("ScheduleSettings", "sets no field"))
+	}
 	return r, c.err
+}
+
+// Validate reports the first problem Users.UpdateScheduleSettings would
+// refuse r for, as a *ValidationError naming the field, without sending
+// anything: the method runs the same check before each request.
+func (r ScheduleSettings) Validate() error {
+	_, err := r.normalize()
+	return err
 }
 
 // clockTime checks a 24-hour "HH:MM" time.
@@ -159,9 +183,7 @@ func clockTime(field, s string) (string, error) {
 // Settings"); nil fields stay as they are. Idempotent: retried on 5xx and
 // network errors.
 //
-// API: PUT /customers/{customerID}/users/{userID}/call-settings (path and
-// fields inferred from public material; if your account's reference
-// differs, call Client.Do).
+// API: PUT /customers/{customerID}/users/{userID}/call-settings (inferred)
 func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userID string, req CallSettings, opts ...CallOption) error {
 	path, err := expandPath(pathUserCallSettings, customerID, userID)
 	if err == nil {
@@ -177,9 +199,7 @@ func (s *UsersService) UpdateCallSettings(ctx context.Context, customerID, userI
 // to calls outside it ("Update Schedule Settings"). Idempotent: retried on
 // 5xx and network errors.
 //
-// API: PUT /customers/{customerID}/users/{userID}/schedule-settings (path
-// and fields inferred from public material; if your account's reference
-// differs, call Client.Do).
+// API: PUT /customers/{customerID}/users/{userID}/schedule-settings (inferred)
 func (s *UsersService) UpdateScheduleSettings(ctx context.Context, customerID, userID string, req ScheduleSettings, opts ...CallOption) error {
 	path, err := expandPath(pathUserScheduleSettings, customerID, userID)
 	if err == nil {

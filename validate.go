@@ -2,7 +2,7 @@ package phonelineplus
 
 import (
 	"errors"
-	"fmt"
+	"net"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -35,78 +35,6 @@ func text(field, s string, required bool) (string, error) {
 // make text display as something other than what it is.
 func unsafeRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
-// ukDigits strips a UK prefix (+44, 44 or 0) and optional spaces or
-// hyphens from s and returns the digits after it, which must number
-// between minLen and maxLen. what names the thing in errors.
-func ukDigits(field, s, what string, minLen, maxLen int) (string, error) {
-	d := digitSeparators.Replace(strings.TrimSpace(s))
-	switch {
-	case d == "":
-		return "", invalid(field, "is required")
-	case strings.HasPrefix(d, "+44"):
-		d = d[3:]
-	case strings.HasPrefix(d, "44"):
-		d = d[2:]
-	case strings.HasPrefix(d, "0"):
-		d = d[1:]
-	default:
-		return "", invalid(field, "must be a UK "+what+": +44…, 44… or 0…")
-	}
-	if len(d) < minLen || len(d) > maxLen || strings.IndexFunc(d, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return "", invalid(field, fmt.Sprintf("must have %d to %d digits after the 0 or 44 prefix", minLen, maxLen))
-	}
-	return d, nil
-}
-
-var digitSeparators = strings.NewReplacer(" ", "", "-", "")
-
-// ukNSN parses a UK phone number given as +44…, 44… or 0…, with optional
-// spaces or hyphens, and returns its national significant number (9 or 10
-// digits, no leading 0).
-func ukNSN(field, s string) (string, error) {
-	d, err := ukDigits(field, s, "number", 9, 10)
-	if err != nil {
-		return "", err
-	}
-	if strings.IndexByte("1235789", d[0]) < 0 {
-		return "", invalid(field, "is not a UK number range")
-	}
-	return d, nil
-}
-
-// numberE164 normalises a UK number to E.164 digits without "+"
-// ("441610000000"), the form numberE164 fields use on the wire.
-func numberE164(field, s string) (string, error) {
-	nsn, err := ukNSN(field, s)
-	if err != nil {
-		return "", err
-	}
-	return "44" + nsn, nil
-}
-
-// ddiE164 is numberE164 restricted to the geographic and non-geographic
-// ranges PhoneLine+ numbers come from (441…, 442…, 443…).
-func ddiE164(field, s string) (string, error) {
-	n, err := numberE164(field, s)
-	if err == nil && n[2] != '1' && n[2] != '2' && n[2] != '3' {
-		return "", invalid(field, "must be a geographic (01/02) or non-geographic (03) number")
-	}
-	return n, err
-}
-
-// nationalNumber normalises a UK number to national format
-// ("07700900000"), the form contact numbers use on the wire.
-func nationalNumber(field, s string) (string, error) {
-	nsn, err := ukNSN(field, s)
-	if err != nil {
-		return "", err
-	}
-	if len(s) == len(nsn)+1 && s[0] == '0' && s[1:] == nsn {
-		return s, nil // already national: no new string
-	}
-	return "0" + nsn, nil
-}
-
 var postcodeRE = regexp.MustCompile(`^(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2}|GIR0AA)$`)
 
 // postcode normalises a UK postcode to upper case without spaces
@@ -122,65 +50,101 @@ func postcode(field, s string) (string, error) {
 	return p, nil
 }
 
-// email checks an address's shape: one plain addr-spec, no display name, a
-// dot in the domain, at most 254 characters.
+// maxEmailLen and maxLocalPart are the limits of RFC 5321: longer
+// addresses are not delivered.
+const (
+	maxEmailLen  = 254
+	maxLocalPart = 64
+)
+
+// email checks that an address is one a mail system can deliver to: one
+// plain addr-spec (no display name, no whitespace), at most 64 bytes before
+// the @ and 254 in all, and a domain of host-name labels (see mailDomain).
+// Plus-addressing ("alex+orders@"), apostrophes ("o'neil@") and
+// internationalised domains ("bücher.example") are accepted.
 func email(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	switch {
+	case s == "":
 		return "", invalid(field, "is required")
+	case len(s) > maxEmailLen:
+		return "", invalid(field, "is longer than 254 characters")
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at >= 0 && strings.HasPrefix(s[at+1:], "[") {
+		return "", invalid(field, "has an IP address for a domain")
 	}
 	a, err := mail.ParseAddress(s)
-	at := strings.LastIndexByte(s, '@')
-	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 || at < 1 ||
-		!strings.Contains(s[at+1:], ".") || strings.ContainsFunc(s, unicode.IsSpace) || strings.ContainsFunc(s, unsafeRune) {
+	if err != nil || a.Address != s || a.Name != "" || at < 1 ||
+		strings.ContainsFunc(s, unicode.IsSpace) || strings.ContainsFunc(s, unsafeRune) {
 		return "", invalid(field, "is not an email address")
 	}
-	return s, nil
+	if at > maxLocalPart {
+		return "", invalid(field, "has more than 64 characters before the @")
+	}
+	return s, mailDomain(field, s[at+1:])
 }
 
-// macAddress accepts 12 hex digits, bare or grouped as aa:bb:cc:dd:ee:ff,
-// aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff, and returns the colon form in upper
+// mailDomain checks an email's domain: at least two labels, none empty,
+// none starting or ending with a hyphen, each of letters, digits and
+// hyphens (or an internationalised label, see idnLabel) and at most 63
+// characters in its ASCII form; not an IP address (email checks the
+// bracketed form).
+func mailDomain(field, d string) error {
+	labels, last := 0, ""
+	for l := range strings.SplitSeq(d, ".") {
+		switch {
+		case l == "":
+			return invalid(field, "has an empty label in its domain")
+		case strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-"):
+			return invalid(field, "has a domain label that starts or ends with a hyphen")
+		case strings.ContainsFunc(l, func(r rune) bool { return r >= utf8.RuneSelf }):
+			if err := idnLabel(field, l); err != nil {
+				return err
+			}
+		case len(l) > maxLabelLen:
+			return invalid(field, "has a domain label longer than 63 characters")
+		case strings.ContainsFunc(l, notHostChar):
+			return invalid(field, "has a domain that is not a valid host name")
+		}
+		labels, last = labels+1, l
+	}
+	switch {
+	case labels < 2:
+		return invalid(field, "has no dot in its domain")
+	case !strings.ContainsFunc(last, notDigit):
+		return invalid(field, "has an IP address for a domain")
+	}
+	return nil
+}
+
+// notHostChar reports a character an ASCII host-name label cannot have:
+// anything but letters, digits and hyphens.
+func notHostChar(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-')
+}
+
+// macAddress accepts a 48-bit MAC address in any form net.ParseMAC reads
+// (00:15:65:00:00:01, 00-15-65-00-00-01, 0015.6500.0001) or as 12 bare hex
+// digits, as a real client sends it, and returns the colon form in upper
 // case ("00:15:65:00:00:01").
 func macAddress(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
-	var hex string
-	switch len(s) {
-	case 12:
-		hex = s
-	case 17:
-		sep := s[2]
-		if sep != ':' && sep != '-' {
-			return "", invalid(field, "is not a MAC address")
-		}
-		for i := 2; i < 17; i += 3 {
-			if s[i] != sep {
-				return "", invalid(field, "is not a MAC address")
-			}
-		}
-		hex = strings.ReplaceAll(s, string(sep), "")
-	case 14:
-		if s[4] != '.' || s[9] != '.' {
-			return "", invalid(field, "is not a MAC address")
-		}
-		hex = strings.ReplaceAll(s, ".", "")
-	default:
-		return "", invalid(field, "must have 12 hex digits")
+	if len(s) == 12 && !strings.Contains(s, ":") && !strings.Contains(s, "-") && !strings.Contains(s, ".") {
+		s = s[0:2] + ":" + s[2:4] + ":" + s[4:6] + ":" + s[6:8] + ":" + s[8:10] + ":" + s[10:12]
 	}
-	if len(hex) != 12 || strings.IndexFunc(hex, func(r rune) bool { return !unicode.Is(unicode.ASCII_Hex_Digit, r) }) >= 0 {
-		return "", invalid(field, "must have 12 hex digits")
+	hw, err := net.ParseMAC(s)
+	switch {
+	case err != nil:
+		return "", invalid(field, "is not a MAC address: 12 hex digits, as 00:15:65:00:00:01 or 001565000001")
+	case len(hw) != 6:
+		return "", invalid(field, "is not a 48-bit MAC address")
 	}
-	hex = strings.ToUpper(hex)
-	var b strings.Builder
-	for i := 0; i < 12; i += 2 {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(hex[i : i+2])
-	}
-	return b.String(), nil
+	return strings.ToUpper(hw.String()), nil
 }
 
-// oneOf checks that v is one of the known values of an enum.
+// oneOf checks an enum of a field the API is known to take (confirmed or
+// observed): v must be one of the known values.
 func oneOf[T ~string](field string, v T, known ...T) error {
 	for _, k := range known {
 		if v == k {
@@ -191,6 +155,39 @@ func oneOf[T ~string](field string, v T, known ...T) error {
 		return invalid(field, "is required")
 	}
 	return invalid(field, "is not a known value")
+}
+
+// anyValue checks an enum of an inferred field. Its constants are the
+// known or guessed spellings, not a fence: any value is sent, as long as it
+// is text a spelling could be (no surrounding spaces, no control
+// characters, at most 255 characters). Callers skip an empty value, since
+// an inferred field is never required.
+func anyValue[T ~string](field string, v T) error {
+	t, err := text(field, string(v), true)
+	if err == nil && t != string(v) {
+		err = invalid(field, "has spaces around it")
+	}
+	return err
+}
+
+// setsNothing refuses an inferred request in which no field is set: none
+// is required, but a body with nothing in it would do nothing. name is the
+// request type's name, reported as the field.
+func setsNothing[T comparable](name string, r T) error {
+	if r == *new(T) {
+		return invalid(name, "sets no field")
+	}
+	return nil
+}
+
+// findKey refuses a create-or-find whose lookup key is empty: the field
+// is optional to Create (it is inferred), but CreateOrFind finds the
+// resource by it when the create's outcome is unknown.
+func findKey(field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return invalid(field, "is needed by CreateOrFind, which looks the resource up by it")
+	}
+	return nil
 }
 
 // normaliser checks one field and returns its wire form.

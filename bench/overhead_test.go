@@ -99,10 +99,22 @@ func cannedHandler() http.Handler {
 	return mux
 }
 
-// overheadEnv is one server and the two clients that share its transport.
+// overheadEnv is one server and the clients that share its transport: the
+// SDK without hooks, the SDK with a no-op hook in every field, and the
+// hand-written client.
 type overheadEnv struct {
-	sdk *phonelineplus.Client
-	raw *rawClient
+	sdk, hooked *phonelineplus.Client
+	raw         *rawClient
+}
+
+// noopHooks sets every hook to a function that does nothing.
+var noopHooks = phonelineplus.Hooks{
+	OperationStart: func(ctx context.Context, _ phonelineplus.OperationInfo) context.Context { return ctx },
+	OperationEnd:   func(context.Context, phonelineplus.OperationInfo, phonelineplus.OperationResult) {},
+	AttemptStart:   func(ctx context.Context, _ phonelineplus.AttemptInfo) context.Context { return ctx },
+	AttemptEnd:     func(context.Context, phonelineplus.AttemptInfo, phonelineplus.AttemptResult) {},
+	LimiterWait:    func(context.Context, phonelineplus.LimiterWaitInfo) {},
+	TokenExchange:  func(context.Context, phonelineplus.TokenExchangeInfo) {},
 }
 
 func newOverheadEnv(tb testing.TB) *overheadEnv {
@@ -114,23 +126,30 @@ func newOverheadEnv(tb testing.TB) *overheadEnv {
 	hc := &http.Client{Transport: tr, Timeout: time.Minute}
 	base := srv.URL + basePath
 
-	sdk, err := phonelineplus.New("bench-key", "bench-secret",
-		phonelineplus.WithBaseURL(base),
-		phonelineplus.WithHTTPClient(hc),
-		phonelineplus.WithLimiter(rate.NewLimiter(rate.Inf, 1)))
-	if err != nil {
-		tb.Fatal(err)
+	newSDK := func(opts ...phonelineplus.Option) *phonelineplus.Client {
+		c, err := phonelineplus.New("bench-key", "bench-secret", append([]phonelineplus.Option{
+			phonelineplus.WithBaseURL(base),
+			phonelineplus.WithHTTPClient(hc),
+			phonelineplus.WithLimiter(rate.NewLimiter(rate.Inf, 1)),
+		}, opts...)...)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return c
 	}
-	raw := &rawClient{hc: hc, base: base, keyID: "bench-key", secret: "bench-secret"}
-	// Warm both: the token is cached and a connection is open.
+	e := &overheadEnv{sdk: newSDK(), hooked: newSDK(phonelineplus.WithHooks(noopHooks)),
+		raw: &rawClient{hc: hc, base: base, keyID: "bench-key", secret: "bench-secret"}}
+	// Warm all: the token is cached and a connection is open.
 	ctx := context.Background()
-	if _, err := sdk.Customers.Get(ctx, customerID); err != nil {
+	for _, c := range []*phonelineplus.Client{e.sdk, e.hooked} {
+		if _, err := c.Customers.Get(ctx, customerID); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if _, err := e.raw.getCustomer(ctx, customerID); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := raw.getCustomer(ctx, customerID); err != nil {
-		tb.Fatal(err)
-	}
-	return &overheadEnv{sdk: sdk, raw: raw}
+	return e
 }
 
 // BenchmarkOverhead runs each request through the SDK and then by hand,
@@ -141,11 +160,11 @@ func BenchmarkOverhead(b *testing.B) {
 	ctx := context.Background()
 	cases := []struct {
 		name string
-		sdk  func() error
+		sdk  func(*phonelineplus.Client) error
 		raw  func() error
 	}{
-		{"CustomersGet", func() error {
-			c, err := e.sdk.Customers.Get(ctx, customerID)
+		{"CustomersGet", func(sdk *phonelineplus.Client) error {
+			c, err := sdk.Customers.Get(ctx, customerID)
 			if err == nil && c.ID != customerID {
 				err = fmt.Errorf("got customer %q", c.ID)
 			}
@@ -157,8 +176,8 @@ func BenchmarkOverhead(b *testing.B) {
 			}
 			return err
 		}},
-		{"NumbersList1000", func() error {
-			ns, err := e.sdk.Numbers.List(ctx, customerID)
+		{"NumbersList1000", func(sdk *phonelineplus.Client) error {
+			ns, err := sdk.Numbers.List(ctx, customerID)
 			if err == nil && len(ns) != listSize {
 				err = fmt.Errorf("got %d numbers", len(ns))
 			}
@@ -170,8 +189,8 @@ func BenchmarkOverhead(b *testing.B) {
 			}
 			return err
 		}},
-		{"CustomersCreate", func() error {
-			c, err := e.sdk.Customers.Create(ctx, createRequest)
+		{"CustomersCreate", func(sdk *phonelineplus.Client) error {
+			c, err := sdk.Customers.Create(ctx, createRequest)
 			if err == nil && c.ID != customerID {
 				err = fmt.Errorf("got customer %q", c.ID)
 			}
@@ -185,7 +204,8 @@ func BenchmarkOverhead(b *testing.B) {
 		}},
 	}
 	for _, c := range cases {
-		b.Run(c.name+"/sdk", func(b *testing.B) { loop(b, c.sdk) })
+		b.Run(c.name+"/sdk", func(b *testing.B) { loop(b, func() error { return c.sdk(e.sdk) }) })
+		b.Run(c.name+"/hooked", func(b *testing.B) { loop(b, func() error { return c.sdk(e.hooked) }) })
 		b.Run(c.name+"/raw", func(b *testing.B) { loop(b, c.raw) })
 	}
 }

@@ -375,3 +375,29 @@ func TestControlAddsAndRevokesKeys(t *testing.T) {
 	c.ctlMust(http.StatusNotFound, http.MethodDelete, "keys/my-key", nil)
 	c.ctlMust(http.StatusBadRequest, http.MethodPost, "keys", map[string]string{"keyID": "only-id"})
 }
+
+func TestControlRefusesChangesFromOtherOrigins(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := newClient(t, srv)
+	send := func(method, path, origin string) int {
+		req, err := http.NewRequestWithContext(t.Context(), method, strings.TrimSuffix(srv.URL(), BasePath)+ControlPath+path,
+			strings.NewReader("POST /customers timeout-after once"))
+		require.NoError(t, err)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	self := strings.TrimSuffix(srv.URL(), BasePath)
+	assert.Equal(t, http.StatusForbidden, send(http.MethodPost, "faults", "http://evil.example"))
+	assert.Equal(t, http.StatusForbidden, send(http.MethodPost, "reset", "null"))
+	assert.Empty(t, srv.Faults())
+	assert.Equal(t, http.StatusCreated, send(http.MethodPost, "faults", self), "the dashboard's own origin")
+	assert.Equal(t, http.StatusCreated, send(http.MethodPost, "faults", ""), "curl, a test")
+	assert.Equal(t, http.StatusOK, send(http.MethodGet, "faults", "http://evil.example"), "reading is harmless: no CORS headers")
+	assert.Len(t, srv.Faults(), 2)
+}

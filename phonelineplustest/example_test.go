@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/phonelineplus-go/phonelineplus/phonelineplustest"
 )
@@ -81,4 +82,47 @@ func ExampleServer_InjectFault() {
 	}, &struct{}{})
 	fmt.Println(status, len(srv.Customers()), "customer")
 	// Output: 500 1 customer
+}
+
+// The control API does over HTTP, from any language, what the Go API
+// does: here a fault in its one-line form, then the list of faults.
+func ExampleControlAPIHelp() {
+	srv := phonelineplustest.NewServer()
+	defer srv.Close()
+	control := strings.TrimSuffix(srv.URL(), phonelineplustest.BasePath) + phonelineplustest.ControlPath
+
+	resp, err := http.Post(control+"faults", "text/plain", strings.NewReader("POST /customers/*/users omit-id once"))
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	fmt.Println("added:", resp.StatusCode)
+
+	resp, err = http.Get(control + "faults")
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var faults []struct{ ID, Line string }
+	_ = json.NewDecoder(resp.Body).Decode(&faults)
+	fmt.Println(faults[0].ID, faults[0].Line)
+	fmt.Println(srv.Faults()[0].Fault.Action) // the same fault, through the Go API
+	// Output:
+	// added: 201
+	// f1 POST /customers/*/users omit-id once
+	// omit-id
+}
+
+// ParseFault reads the forms the control API and the -fault flag take.
+func ExampleParseFault() {
+	f, err := phonelineplustest.ParseFault("POST /customers timeout-commit-later commitAfter=5s once")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(f.Method, f.Path, f.Action, f.CommitAfter, f.Times)
+	_, err = phonelineplustest.ParseFault(`{"action": "delay", "latency": "1000h"}`)
+	fmt.Println(err)
+	// Output:
+	// POST /customers timeout-commit-later 5s 1
+	// phonelineplustest: fault "{\"action\": \"delay\", \"latency\": \"1000h\"}": latency, maxLatency and commitAfter must be at most 24h0m0s
 }

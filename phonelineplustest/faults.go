@@ -114,15 +114,15 @@ func (f Fault) clone() Fault {
 func (f Fault) validate() error {
 	switch {
 	case f.Action < FaultDelay || int(f.Action) >= len(faultActionNames):
-		return fmt.Errorf("fault has an unknown action %v; want one of %s", f.Action, strings.Join(faultActionNames[:], ", "))
+		return fmt.Errorf("unknown action %v; want one of %s", f.Action, strings.Join(faultActionNames[:], ", "))
 	case f.Latency < 0 || f.MaxLatency < 0 || f.CommitAfter < 0 || f.Times < 0 || f.Probability < 0:
-		return errors.New("fault latency, maxLatency, commitAfter, times and probability must not be negative")
+		return errors.New("latency, maxLatency, commitAfter, times and probability must not be negative")
 	case f.Latency > MaxFaultWait || f.MaxLatency > MaxFaultWait || f.CommitAfter > MaxFaultWait:
-		return fmt.Errorf("fault latency, maxLatency and commitAfter must be at most %v", MaxFaultWait)
+		return fmt.Errorf("latency, maxLatency and commitAfter must be at most %v", MaxFaultWait)
 	case f.MaxLatency != 0 && f.MaxLatency < f.Latency:
-		return fmt.Errorf("fault maxLatency %v is below its latency %v", f.MaxLatency, f.Latency)
+		return fmt.Errorf("maxLatency %v is below latency %v", f.MaxLatency, f.Latency)
 	case f.Probability > 1:
-		return fmt.Errorf("fault probability %v is above 1", f.Probability)
+		return fmt.Errorf("probability %v is above 1", f.Probability)
 	case f.Action == FaultDelay && f.Latency <= 0:
 		return errors.New("a delay fault needs a latency")
 	case f.Action == FaultRedirect && f.Location == "":
@@ -132,9 +132,9 @@ func (f Fault) validate() error {
 	case f.Action != FaultTimeoutCommitLater && f.CommitAfter != 0:
 		return fmt.Errorf("commitAfter is for timeout-commit-later faults, not %v", f.Action)
 	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
-		return fmt.Errorf("fault status %d is not an HTTP status", f.Status)
+		return fmt.Errorf("status %d is not an HTTP status", f.Status)
 	case f.Path != "" && f.Path[0] != '/':
-		return fmt.Errorf("fault path %q must start with /, relative to %s", f.Path, BasePath)
+		return fmt.Errorf("path %q must start with /, relative to %s", f.Path, BasePath)
 	}
 	return nil
 }
@@ -180,6 +180,7 @@ type faultEntry struct {
 type InjectedFault struct {
 	ID    string `json:"id"`    // "f1", "f2", ... in the order they were added
 	Fault Fault  `json:"fault"` // a copy
+	Line  string `json:"line"`  // the fault in its one-line form (Fault.String)
 	Fired int    `json:"fired"` // how many requests it has applied to
 	Spent bool   `json:"spent"` // it has fired Times times and fires no more
 }
@@ -200,7 +201,7 @@ func (s *Server) InjectFault(f Fault) string {
 // that is invalid. The control API's POST /_fake/faults calls it.
 func (s *Server) AddFault(f Fault) (string, error) {
 	if err := f.validate(); err != nil {
-		return "", fmt.Errorf("phonelineplustest: %w", err)
+		return "", fmt.Errorf("phonelineplustest: fault %q: %w", f.String(), err)
 	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
@@ -217,7 +218,7 @@ func (s *Server) Faults() []InjectedFault {
 	defer s.faultMu.Unlock()
 	out := make([]InjectedFault, 0, len(s.faults))
 	for _, e := range s.faults {
-		out = append(out, InjectedFault{ID: e.id, Fault: e.f.clone(), Fired: e.fired, Spent: e.f.Times > 0 && e.fired >= e.f.Times})
+		out = append(out, InjectedFault{ID: e.id, Fault: e.f.clone(), Line: e.f.String(), Fired: e.fired, Spent: e.f.Times > 0 && e.fired >= e.f.Times})
 	}
 	return out
 }

@@ -57,9 +57,10 @@ func TestInvalidFaultsPanicInGoAndFailOverHTTP(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	bad := Fault{Action: FaultTimeoutCommitLater}
-	assert.PanicsWithValue(t, "phonelineplustest: a timeout-commit-later fault needs a commitAfter", func() { srv.InjectFault(bad) })
+	const want = `phonelineplustest: fault "timeout-commit-later": a timeout-commit-later fault needs a commitAfter`
+	assert.PanicsWithValue(t, want, func() { srv.InjectFault(bad) })
 	_, err := srv.AddFault(bad)
-	assert.EqualError(t, err, "phonelineplustest: a timeout-commit-later fault needs a commitAfter")
+	assert.EqualError(t, err, want)
 	assert.Panics(t, func() { NewServer(WithFault(Fault{Action: FaultDelay})) })
 	assert.Panics(t, func() { NewServer(WithLatency(2*time.Second, time.Second)) })
 	id := srv.InjectFault(Fault{Action: FaultDropAfter})

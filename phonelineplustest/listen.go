@@ -115,7 +115,8 @@ func (s *Server) serveListener(w http.ResponseWriter, r *http.Request) {
 
 // Close stops the listener, closes its connections, and waits for the
 // requests it was serving to finish. After Close, Transport fails every
-// request. State and Requests stay readable. Close may be called more
+// request, and commits pending from FaultTimeoutCommitLater never happen.
+// State and Requests stay readable. Close may be called more
 // than once.
 func (s *Server) Close() {
 	s.once.Do(func() {
@@ -124,6 +125,9 @@ func (s *Server) Close() {
 		s.connClosed = true
 		s.connMu.Unlock()
 		s.log.closeSubscribers() // ends the request log's streams
+		s.mu.Lock()
+		s.dropPending()
+		s.mu.Unlock()
 		_ = s.hs.Close()
 		<-goOutsideBubble(func() {
 			<-s.served

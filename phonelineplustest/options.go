@@ -28,6 +28,8 @@ type config struct {
 	faults         []Fault
 	latency        [2]time.Duration
 	tls            bool
+	noPool         bool      // WithoutNumberPool
+	products       []Product // WithProducts; nil for the default catalogue
 	logSize        int
 	logBytes       int64
 	seeders        []func(*state) error
@@ -114,15 +116,12 @@ func WithFault(f Fault) Option {
 // gets a random one.
 func WithProducts(products ...Product) Option {
 	products = slices.Clone(products)
-	return seed(func(st *state) error { st.setProducts(products); return nil })
+	return func(c *config) { c.products = products }
 }
 
-// WithoutNumberPool empties the pool of available numbers as it stands
-// (the area codes stay listed); give WithAvailableNumbers after it to add
-// some.
-func WithoutNumberPool() Option {
-	return seed(func(st *state) error { st.clearPool(); return nil })
-}
+// WithoutNumberPool starts with no available numbers (the area codes stay
+// listed); add some with WithAvailableNumbers.
+func WithoutNumberPool() Option { return func(c *config) { c.noPool = true } }
 
 // WithAvailableNumbers adds numbers to the pool GET /numbers/available
 // searches. Type defaults from the number (443... is non-geographic); a

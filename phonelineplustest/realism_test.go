@@ -256,6 +256,35 @@ func TestRequestLogKeepsLittleOfWhatItRefuses(t *testing.T) {
 	assert.True(t, reqs[2].Truncated)
 }
 
+// TestRequestLogStaysWithinItsByteBudget fills the log with requests
+// that keep all they may (64 KiB bodies, authenticated) well past its
+// byte budget: memory stays near the budget, not near what was sent.
+func TestRequestLogStaysWithinItsByteBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 25 MiB")
+	}
+	const budget = 4 << 20
+	srv, c := loggedIn(t, WithRequestLogLimits(0, budget), WithRateLimit(0))
+	big := strings.Repeat("x", MaxLoggedBody-64)
+	before := heapNow()
+	for range 400 {
+		c.must(http.StatusBadRequest, http.MethodPost, "/users", map[string]any{"fullName": big})
+	}
+	after := heapNow()
+	t.Logf("heap before %.1f MB, after 400 requests of 64 KiB (25.6 MB) into a %d MiB log %.1f MB (growth %+.2f MB); %d requests kept",
+		float64(before)/1e6, budget>>20, float64(after)/1e6, float64(int64(after)-int64(before))/1e6, len(srv.Requests()))
+	assert.Less(t, int64(after)-int64(before), int64(budget+2<<20))
+	assert.Less(t, len(srv.Requests()), 70)
+}
+
+func heapNow() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
 // TestUnauthenticatedJunkDoesNotGrowMemory sends what once took the fake
 // from 9.5 MB to 379 MB for good: 300 unauthenticated 1 MiB POSTs.
 func TestUnauthenticatedJunkDoesNotGrowMemory(t *testing.T) {
@@ -266,14 +295,7 @@ func TestUnauthenticatedJunkDoesNotGrowMemory(t *testing.T) {
 	hc := &http.Client{Transport: &http.Transport{}}
 	defer hc.CloseIdleConnections()
 	junk := bytes.Repeat([]byte("j"), 1<<20)
-	heap := func() uint64 {
-		runtime.GC()
-		runtime.GC()
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return m.HeapAlloc
-	}
-	before := heap()
+	before := heapNow()
 	for range 300 {
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL()+"/customers", bytes.NewReader(junk))
 		require.NoError(t, err)
@@ -282,7 +304,7 @@ func TestUnauthenticatedJunkDoesNotGrowMemory(t *testing.T) {
 			resp.Body.Close()
 		}
 	}
-	after := heap()
+	after := heapNow()
 	growth := int64(after) - int64(before)
 	t.Logf("heap before %.1f MB, after 300 unauthenticated 1 MiB POSTs %.1f MB (growth %+.2f MB); %d requests logged",
 		float64(before)/1e6, float64(after)/1e6, float64(growth)/1e6, len(srv.Requests()))

@@ -77,7 +77,8 @@ func cloneValues(v url.Values) url.Values { return url.Values(http.Header(v).Clo
 
 // cost is what an entry counts against the log's byte budget.
 func (r *Request) cost() int64 {
-	return int64(len(r.Body)+len(r.ResponseBody)+headerSize(r.Header)+headerSize(r.ResponseHeader)) + 256
+	return int64(len(r.Path)+len(r.Body)+len(r.ResponseBody)+headerSize(r.Header)+headerSize(r.ResponseHeader)+
+		headerSize(http.Header(r.Query))) + 256
 }
 
 func headerSize(h http.Header) int {

@@ -1,8 +1,11 @@
 package phonelineplustest_test
 
 import (
+	"crypto/tls"
+	"encoding/pem"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -79,3 +82,36 @@ func TestSDKErrorsCarryTheFakesRequestID(t *testing.T) {
 	assert.Equal(t, last.ID, apiErr.RequestID)
 	assert.Contains(t, err.Error(), last.ID, "the error names the request")
 }
+
+// TestSDKOverTLSAndHTTP2: WithTLS serves what the real gateway does, and
+// the SDK speaks it given the server's authority.
+func TestSDKOverTLSAndHTTP2(t *testing.T) {
+	t.Parallel()
+	srv := phonelineplustest.NewServer(phonelineplustest.WithTLS())
+	defer srv.Close()
+	require.True(t, strings.HasPrefix(srv.URL(), "https://127.0.0.1:"), srv.URL())
+	var protos []string
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}, ForceAttemptHTTP2: true}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := tr.RoundTrip(r)
+		if err == nil {
+			protos = append(protos, resp.Proto)
+		}
+		return resp, err
+	})}
+	keyID, secret := srv.Credentials()
+	c, err := phonelineplus.New(keyID, secret, phonelineplus.WithBaseURL(srv.URL()), phonelineplus.WithHTTPClient(hc))
+	require.NoError(t, err)
+	products, err := c.Products.List(t.Context())
+	require.NoError(t, err)
+	assert.NotEmpty(t, products)
+	assert.Equal(t, []string{"HTTP/2.0", "HTTP/2.0"}, protos, "auth, then the list")
+	block, _ := pem.Decode(srv.CACertPEM())
+	require.NotNil(t, block)
+	assert.Equal(t, "CERTIFICATE", block.Type)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -134,4 +135,37 @@ func checkLogLimits(entries int, bytes int64) error {
 		return errors.New("request log limits must not be negative (0 keeps the default)")
 	}
 	return nil
+}
+
+// ParseLatency reads a latency as the -latency flag and the control API
+// take it: one duration ("200ms") or a range ("20ms-200ms").
+func ParseLatency(v string) (min, max time.Duration, err error) {
+	lo, hi, ranged := cutRange(strings.TrimSpace(v))
+	if min, err = time.ParseDuration(lo); err == nil && ranged {
+		max, err = time.ParseDuration(hi)
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("latency %q must be a duration (200ms) or a range (20ms-200ms)", v)
+	}
+	if err := checkLatency(min, max); err != nil {
+		return 0, 0, fmt.Errorf("latency %q: %v", v, err)
+	}
+	return min, max, nil
+}
+
+// cutRange splits "lo-hi" at its dash; a leading minus sign is not one.
+func cutRange(v string) (lo, hi string, ranged bool) {
+	if i := strings.Index(v[min(1, len(v)):], "-"); i >= 0 {
+		i += min(1, len(v))
+		return v[:i], v[i+1:], true
+	}
+	return v, "", false
+}
+
+// formatLatency writes a latency as ParseLatency reads it.
+func formatLatency(min, max time.Duration) string {
+	if max > min {
+		return min.String() + "-" + max.String()
+	}
+	return min.String()
 }

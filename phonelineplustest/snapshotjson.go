@@ -166,8 +166,8 @@ func nonNil[T any](s []T) []T {
 
 // LoadSnapshot replaces the whole state with snap, as a Snapshot (or its
 // JSON form, through PUT /_fake/state or the -state file) has it: an
-// empty Products keeps the default catalogue and an empty Pool the
-// default pool. Faults, settings, keys and the request log stay as they
+// empty Products keeps the catalogue, and an empty Pool the pool, that
+// the options made. Faults, settings, keys and the request log stay as they
 // are; commits pending from FaultTimeoutCommitLater are dropped. It fails, changing nothing, when snap does not hold together (two
 // records with one ID or one email, a user of no customer, a number owned
 // twice).

@@ -96,9 +96,15 @@ func newState(cfg *config) *state {
 	for _, a := range defaultAreaCodes {
 		st.areas[a.AreaCode] = a.Name
 	}
-	st.setProducts(defaultProducts())
-	for _, n := range defaultPool() {
-		_ = st.addToPool(n)
+	products := cfg.products
+	if products == nil {
+		products = defaultProducts()
+	}
+	st.setProducts(products)
+	if !cfg.noPool {
+		for _, n := range defaultPool() {
+			_ = st.addToPool(n)
+		}
 	}
 	return st
 }

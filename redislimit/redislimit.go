@@ -249,7 +249,7 @@ func (l *Limiter) take(ctx context.Context) (time.Time, error) {
 		look := l.lookahead(ctx)
 		limit := l.limit
 		limit.Burst += look
-		res, err := l.rl.Allow(ctx, l.key, limit)
+		res, err := l.allow(ctx, limit)
 		// Durations in the answer count from when Redis read its clock;
 		// counting them from the answer's arrival errs on the late side.
 		recv := time.Now()
@@ -278,6 +278,33 @@ func (l *Limiter) take(ctx context.Context) (time.Time, error) {
 		if err := l.checkDeadline(ctx, time.Until(due)); err != nil {
 			return time.Time{}, err
 		}
+	}
+}
+
+// allow asks Redis for a slot and returns by ctx's deadline whatever the
+// go-redis client's options: without ContextTimeoutEnabled, go-redis bounds
+// a command by its own read and write timeouts only (3 s by default, and
+// retried), not by the context. So the command runs aside; an answer that
+// comes after the caller left is dropped, and the slot it may have taken
+// is lost, which errs on the side of sending less.
+func (l *Limiter) allow(ctx context.Context, limit redis_rate.Limit) (*redis_rate.Result, error) {
+	if ctx.Done() == nil {
+		return l.rl.Allow(ctx, l.key, limit)
+	}
+	type answer struct {
+		res *redis_rate.Result
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		res, err := l.rl.Allow(ctx, l.key, limit)
+		ch <- answer{res, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.res, a.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 

@@ -25,7 +25,8 @@
 // Flags:
 //
 //	-addr string            listen address (default "127.0.0.1:8080"); beyond loopback needs -public
-//	-public                 allow -addr to listen beyond this machine (":8080", "0.0.0.0:8080")
+//	-public                 allow -addr to listen beyond this machine (":8080", "0.0.0.0:8080");
+//	                        the control API has no authentication: whoever reaches the port can use it
 //	-tls                    serve HTTPS with HTTP/2; the CA to trust is written to -ca-file
 //	-ca-file path           where -tls writes its CA certificate (default: a file in the temp dir)
 //	-fault spec             inject a fault from the start, as POST /_fake/faults takes it (repeatable)
@@ -131,7 +132,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ln net.Li
 	fs.SetOutput(stderr)
 	fs.Usage = usage(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; beyond loopback needs -public")
-	public := fs.Bool("public", false, "allow -addr to listen beyond this machine (\":8080\", \"0.0.0.0:8080\")")
+	public := fs.Bool("public", false, "allow -addr to listen beyond this machine (\":8080\", \"0.0.0.0:8080\"); whoever reaches it can use the control API")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with HTTP/2 under a fresh CA, written to -ca-file")
 	caFile := fs.String("ca-file", "", "`path` where -tls writes its CA certificate (default: in the temp dir)")
 	var faults faultFlags

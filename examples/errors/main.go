@@ -24,7 +24,7 @@ import (
 )
 
 // demoRate is the rate limit of both the fake and the demo's client, far
-// above PhoneLine+'s 100 a minute so the demo does not wait 600 ms between
+// above PhoneLine+'s 100 a minute so the demo does not wait 601 ms between
 // requests. Against the real API keep the client's default.
 const demoRate = 6000
 
@@ -208,7 +208,7 @@ func (d *demo) notFound(ctx context.Context) error {
 }
 
 // rateLimited: a client with the default limiter (100 a minute, one
-// request every 600 ms) given a deadline too short for its next slot fails
+// request every 601 ms) given a deadline too short for its next slot fails
 // at once rather than sleeping until the deadline.
 func (d *demo) rateLimited(ctx context.Context) error {
 	keyID, secret := d.srv.Credentials()

@@ -4,6 +4,7 @@
 Start the fake, export what it prints, and run this:
 
     go run ./cmd/phonelineplus-fake > fake.env &
+    until grep -q DASHBOARD fake.env 2>/dev/null; do sleep 0.2; done
     set -a; . ./fake.env; set +a
     python3 examples/python/quickstart.py
 

@@ -243,25 +243,10 @@ async function loadFaults() {
   const faults = await call("GET", "faults");
   const list = document.getElementById("faults");
   list.replaceChildren(...faults.map((f) => h("li", { class: f.spent ? "spent" : "", "data-fault-id": f.id },
-    h("code", {}, describe(f.fault)),
+    h("code", {}, f.line),
     h("span", { class: "fired" }, f.spent ? "spent" : f.fired ? "fired " + f.fired + "×" : "waiting"),
     h("button", { class: "ghost", type: "button", title: "Remove", onclick: () => removeFault(f.id) }, "✕"))));
   document.getElementById("faults-empty").hidden = faults.length > 0;
-}
-
-// describe writes a fault in its one-line form, as the server does.
-function describe(f) {
-  const parts = [];
-  if (f.method) parts.push(f.method);
-  if (f.path) parts.push(f.path);
-  parts.push(f.action);
-  if (f.latency) parts.push("latency=" + f.latency + (f.maxLatency ? "-" + f.maxLatency : ""));
-  if (f.commitAfter) parts.push("commitAfter=" + f.commitAfter);
-  if (f.status) parts.push("status=" + f.status);
-  for (const [k, v] of Object.entries(f.header || {})) parts.push("header=" + k + ":" + v);
-  if (f.times) parts.push(f.times === 1 ? "once" : "times=" + f.times);
-  if (f.probability) parts.push("probability=" + f.probability);
-  return parts.join(" ");
 }
 
 async function loadBudget() {

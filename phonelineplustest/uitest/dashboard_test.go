@@ -24,6 +24,9 @@ import (
 func chromium(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Skipf("$CHROMIUM is %q, which cannot be run (%v): the dashboard's browser tests need a Chromium", p, err)
+		}
 		return p
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
@@ -129,6 +132,14 @@ func TestDashboard(t *testing.T) {
 		PhoneNumber: avail[1].NumberE164,
 	})
 	require.NoError(t, err)
+	deskPhone, ok := srv.Product("T46S")
+	require.True(t, ok)
+	order, err := client.Orders.Create(sdkCtx, cust.ID, phonelineplus.OrderCreateRequest{
+		DeliveryAddress: phonelineplus.DeliveryAddress{Line1: "Unit 4", Line2: "Deansgate", Town: "Manchester", Postcode: "M3 2BW"},
+		Products:        []phonelineplus.OrderItem{{ID: deskPhone.ID, Quantity: 2}},
+		Name:            "Alex Morgan", Email: "alex@northern-widgets.example", PhoneNumber: "07700 900123",
+	})
+	require.NoError(t, err)
 
 	// 1. It loads and shows the customer the SDK created.
 	dashboard := strings.TrimSuffix(srv.URL(), phonelineplustest.BasePath) + phonelineplustest.ControlPath + "ui"
@@ -143,6 +154,8 @@ func TestDashboard(t *testing.T) {
 	who := textOf(t, ctx, card)
 	assert.Contains(t, who, "Sam Patel")
 	assert.Contains(t, who, avail[1].NumberE164)
+	assert.Contains(t, who, order.OrderNumber)
+	assert.Contains(t, who, "2 × T46S")
 	screenshot(t, ctx, shots, "1-loaded")
 
 	// 2. A new request appears live, without a reload.
@@ -195,6 +208,30 @@ func TestDashboard(t *testing.T) {
 	assert.Contains(t, textOf(t, ctx, `tr.detail [data-testid="request-body"]`), "Timed Out Ltd")
 	assert.Equal(t, "Timeout", strings.TrimSpace(textOf(t, ctx, `tr.detail [data-testid="response-body"]`)))
 	screenshot(t, ctx, shots, "4-request-detail")
+
+	// 5. A fault typed by hand: a bad one is refused with the reason, a
+	// good one is added; Clear all removes them.
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#custom-fault-text`), "GET /products explode"),
+		chromedp.Click(chromedp.CSS(`#custom-fault button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#fault-error`)),
+	)
+	assert.Contains(t, textOf(t, ctx, `#fault-error`), `unknown fault action "explode"`)
+	do(t, ctx,
+		chromedp.Clear(chromedp.CSS(`#custom-fault-text`)),
+		chromedp.SendKeys(chromedp.CSS(`#custom-fault-text`), "GET /products respond status=502 once"),
+		chromedp.Click(chromedp.CSS(`#custom-fault button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#faults li:nth-child(2)`)),
+	)
+	assert.Equal(t, "GET /products respond status=502 once", textOf(t, ctx, `#faults li:nth-child(2) code`))
+	_, err = client.Products.List(sdkCtx)
+	assert.ErrorIs(t, err, phonelineplus.ErrServer, "the typed fault fired")
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="clear-faults"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#faults li`)),
+		chromedp.WaitVisible(chromedp.CSS(`#faults-empty`)),
+	)
+	assert.Empty(t, srv.Faults())
 
 	// The token never reaches the page.
 	html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))

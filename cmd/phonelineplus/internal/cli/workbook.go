@@ -154,7 +154,7 @@ func readAndValidate(cmd *cobra.Command, path string) (*sheet.Workbook, []sheet.
 	if err != nil {
 		return nil, nil, exitcode.New(exitcode.Usage, err)
 	}
-	found, err := sheet.Validate(cmd.Context(), wb)
+	found, err := sheet.Validate(wb)
 	if err != nil {
 		return nil, nil, err
 	}

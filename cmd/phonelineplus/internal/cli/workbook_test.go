@@ -45,7 +45,7 @@ func TestValidateReportsEachProblemAndSendsNothing(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "customers.csv"), []byte(customersHeader+
 		"acme,hardware_only,Acme,Ada,7700900123,ada@acme.example,,0161,Unit 1,Dale St,Manchester,,M1 1AA\n"+
-		"beta,gold,Beta,Bea,07700900124,not-an-email,,,,,,,\n"), 0o600))
+		"beta,Hardware Only,Beta,Bea,07700900124,not-an-email,,,,,,,\n"), 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "users.csv"), []byte(
 		"ref,customer_ref,type,full_name,email\nu1,gamma,standard,Bob,ada@acme.example\n"), 0o600))
 	errorsOut := filepath.Join(t.TempDir(), "problems.csv")
@@ -57,7 +57,7 @@ func TestValidateReportsEachProblemAndSendsNothing(t *testing.T) {
 	require.Len(t, lines, 6, r.stdout)
 	assert.Regexp(t, `^SEVERITY\s+SHEET\s+ROW\s+COLUMN\s+CELL\s+FIELD\s+MESSAGE$`, lines[0])
 	assert.Regexp(t, `^warning\s+customers.csv\s+2\s+contact_number\s+E2\s+contactNumber\s+lost its leading 0`, lines[1])
-	assert.Regexp(t, `^error\s+customers.csv\s+3\s+plan\s+B3\s+plan\s+is not a known value`, lines[2])
+	assert.Regexp(t, `^error\s+customers.csv\s+3\s+plan\s+B3\s+plan\s+must be spelt hardware_only exactly`, lines[2])
 	assert.Regexp(t, `^error\s+customers.csv\s+3\s+email\s+F3\s+email\s+is not an email address`, lines[3])
 	assert.Regexp(t, `^error\s+users.csv\s+2\s+customer_ref\s+B2\s+"gamma" is not the ref`, lines[4])
 	assert.Regexp(t, `^error\s+users.csv\s+2\s+email\s+E2\s+email\s+this email is also on customers.csv row 2`, lines[5])
@@ -69,7 +69,7 @@ func TestValidateReportsEachProblemAndSendsNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, records, 6)
 	assert.Equal(t, problemColumns, records[0])
-	assert.Equal(t, []string{"error", "customers.csv", "3", "plan", "B3", "plan", "is not a known value"}, records[2])
+	assert.Equal(t, []string{"error", "customers.csv", "3", "plan", "B3", "plan", "must be spelt hardware_only exactly"}, records[2])
 
 	r = h.run("validate", dir, "--output", "json")
 	var problems []map[string]string
@@ -148,7 +148,7 @@ func TestExportWritesWhatTheAccountHolds(t *testing.T) {
 	assert.Equal(t, cust.ID, gu.CustomerRef)
 	assert.Equal(t, "bob@acme.example", gu.Email)
 	assert.Equal(t, "0"+avail[1].NumberE164[2:], gu.PhoneNumber)
-	problems, err := sheet.Validate(ctx, got)
+	problems, err := sheet.Validate(got)
 	require.NoError(t, err)
 	assert.Empty(t, problems, "an export validates: the round trip export, edit, plan")
 

@@ -129,7 +129,7 @@ func BenchmarkValidate(b *testing.B) {
 	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {
-		problems, err := Validate(b.Context(), wb)
+		problems, err := Validate(wb)
 		if err != nil || len(problems) > 0 {
 			b.Fatal(err, problems)
 		}

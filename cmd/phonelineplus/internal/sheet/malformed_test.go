@@ -282,8 +282,8 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 			[]cellWant{{SheetUsers, 3, "ref", "is not a ref"}}},
 		{"cell over 32767 characters", func(b *book) { b.set(SheetCustomers, 1, "street", strings.Repeat("s", 32768)) },
 			[]cellWant{{SheetCustomers, 2, "street", "is longer than"}}}, // 32767 from CSV; excelize cuts an XLSX cell to 32767, over the SDK's 255
-		{"unknown plan", func(b *book) { b.set(SheetCustomers, 1, "plan", "gold") },
-			[]cellWant{{SheetCustomers, 2, "plan", "is not a known value"}}},
+		{"misspelt plan", func(b *book) { b.set(SheetCustomers, 1, "plan", "Hardware Only") },
+			[]cellWant{{SheetCustomers, 2, "plan", "must be spelt hardware_only exactly"}}},
 		{"blank plan", func(b *book) { b.set(SheetCustomers, 2, "plan", "") },
 			[]cellWant{{SheetCustomers, 3, "plan", "is required"}}},
 		{"bad customer email", func(b *book) { b.set(SheetCustomers, 1, "email", "ada at acme") },
@@ -295,7 +295,7 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 		{"hardware_only without number or area code", func(b *book) { b.set(SheetCustomers, 1, "area_code", "") },
 			[]cellWant{{SheetCustomers, 2, "number", "is required (or leave it blank and give area_code"}}},
 		{"foreign contact number", func(b *book) { b.set(SheetCustomers, 1, "contact_number", "+33 1 23 45 67 89") },
-			[]cellWant{{SheetCustomers, 2, "contact_number", "must be a UK number"}}},
+			[]cellWant{{SheetCustomers, 2, "contact_number", "is not a UK number"}}},
 		{"blank company name", func(b *book) { b.set(SheetCustomers, 2, "company_name", "") },
 			[]cellWant{{SheetCustomers, 3, "company_name", "is required"}}},
 		{"company name over 255", func(b *book) { b.set(SheetCustomers, 2, "company_name", long) },
@@ -305,8 +305,8 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 		{"hardware_only without address", func(b *book) { b.set(SheetCustomers, 1, "street", "").set(SheetCustomers, 1, "town", "") },
 			[]cellWant{{SheetCustomers, 2, "street", "is required"}, {SheetCustomers, 2, "town", "is required"}}},
 		{"every problem of a row is found", func(b *book) {
-			b.set(SheetCustomers, 1, "plan", "gold").set(SheetCustomers, 1, "email", "nope").set(SheetCustomers, 1, "postcode", "12345")
-		}, []cellWant{{SheetCustomers, 2, "plan", "is not a known value"}, {SheetCustomers, 2, "email", "is not an email address"}, {SheetCustomers, 2, "postcode", "is not a UK postcode"}}},
+			b.set(SheetCustomers, 1, "plan", "Hardware Only").set(SheetCustomers, 1, "email", "nope").set(SheetCustomers, 1, "postcode", "12345")
+		}, []cellWant{{SheetCustomers, 2, "plan", "must be spelt hardware_only exactly"}, {SheetCustomers, 2, "email", "is not an email address"}, {SheetCustomers, 2, "postcode", "is not a UK postcode"}}},
 		{"bad area code", func(b *book) { b.set(SheetCustomers, 1, "area_code", "0999") },
 			[]cellWant{{SheetCustomers, 2, "area_code", "is not a geographic or non-geographic area code"}}},
 		{"user type nan", func(b *book) { b.set(SheetUsers, 1, "type", "nan") },
@@ -318,7 +318,7 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 		{"user email with a display name", func(b *book) { b.set(SheetUsers, 2, "email", "Cat <cat@beta.example>") },
 			[]cellWant{{SheetUsers, 3, "email", "is not an email address"}}},
 		{"user number not UK", func(b *book) { b.set(SheetUsers, 2, "phone_number", "12345") },
-			[]cellWant{{SheetUsers, 3, "phone_number", "must be a UK number"}}},
+			[]cellWant{{SheetUsers, 3, "phone_number", "must start with 0"}}},
 		{"user half an address", func(b *book) { b.set(SheetUsers, 1, "town", "Leeds") },
 			[]cellWant{{SheetUsers, 2, "premises", "is required"}, {SheetUsers, 2, "street", "is required"}, {SheetUsers, 2, "postcode", "is required"}}},
 		{"order without delivery name", func(b *book) { b.set(SheetOrders, 1, "name", "") },
@@ -346,10 +346,8 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 				tc.mutate(b)
 				wb, err := Read(f.write(b, t), Options{})
 				require.NoError(t, err)
-				off := &offline{}
-				found, err := validate(t.Context(), wb, off)
+				found, err := Validate(wb)
 				require.NoError(t, err)
-				assert.Zero(t, off.sent.Load(), "nothing is sent")
 				all := append(wb.Problems, found...)
 				for _, w := range tc.want {
 					assertProblemAt(t, all, f.sheet(w.sheet), w)

@@ -42,7 +42,7 @@ func TestReadsAValidWorkbookInBothFormats(t *testing.T) {
 			assert.Equal(t, "M1 1AA", o.Delivery.Postcode)
 			assert.Equal(t, "0161", wb.Customers[0].AreaCode)
 			assert.Equal(t, "01614960001", wb.Users[1].PhoneNumber)
-			problems, err := Validate(t.Context(), wb)
+			problems, err := Validate(wb)
 			require.NoError(t, err)
 			assert.Empty(t, problems)
 			hashes = append(hashes, wb.Customers[0].Hash, wb.Users[0].Hash, o.Hash())
@@ -192,7 +192,7 @@ func TestWriteThenReadRoundTrips(t *testing.T) {
 			assert.Equal(t, tpl.Customers[0].cells(), wb.Customers[0].cells())
 			assert.Equal(t, tpl.Users[0].cells(), wb.Users[0].cells())
 			assert.Equal(t, tpl.Orders[0].cells(0), wb.Orders[0].cells(0))
-			problems, err := Validate(t.Context(), wb)
+			problems, err := Validate(wb)
 			require.NoError(t, err)
 			assert.Empty(t, problems, "the template's example rows are valid")
 		})
@@ -266,7 +266,7 @@ func TestReadsThePythonBulkProcessorsLayout(t *testing.T) {
 	assert.NotContains(t, all+fmt.Sprintf("%+v %#v", wb, wb), secret, "the secret is never kept")
 	assert.NotContains(t, fmt.Sprintf("%+v", wb), "key-123", "nor the key ID")
 
-	problems, err := Validate(t.Context(), wb)
+	problems, err := Validate(wb)
 	require.NoError(t, err)
 	assert.Empty(t, problems)
 }

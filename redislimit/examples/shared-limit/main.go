@@ -10,14 +10,14 @@
 // By default it runs on an embedded Redis (miniredis) and the in-process
 // fake API (phonelineplustest) with a strict rolling-window limit:
 //
-//	go run ./examples/shared-limit
-//	go run ./examples/shared-limit -processes 4 -workers 10 -per-minute 600 -duration 20s
+//	go run ./redislimit/examples/shared-limit
+//	go run ./redislimit/examples/shared-limit -processes 4 -workers 10 -per-minute 600 -duration 20s
 //
 // Set REDIS_URL to use a real Redis, and PHONELINEPLUS_KEY_ID and
 // PHONELINEPLUS_SECRET (and PHONELINEPLUS_BASE_URL, default production) to
 // call the real API with read-only requests (keep -per-minute at 100 there):
 //
-//	REDIS_URL=redis://127.0.0.1:6379/0 go run ./examples/shared-limit
+//	REDIS_URL=redis://127.0.0.1:6379/0 go run ./redislimit/examples/shared-limit
 package main
 
 import (
