@@ -113,7 +113,7 @@ type run struct {
 
 func (e *Engine) newRun(stop, work context.Context, job *Job) (*run, error) {
 	r := &run{e: e, stop: stop, work: work, job: job, steps: map[key]journal.Step{}}
-	r.pools = &pools{api: e.API, onReq: func(Call) {}, m: map[string]*pool{}}
+	r.pools = &pools{api: e.API, ctx: work, m: map[string]*pool{}}
 	steps, err := e.Journal.Steps(work)
 	if err != nil {
 		return nil, err
@@ -139,6 +139,7 @@ func (e *Engine) Run(stop, work context.Context, job *Job) (Summary, error) {
 		return Summary{}, err
 	}
 	err = r.prepare()
+	defer r.pools.wg.Wait()
 	defer r.background.Wait()
 	if err != nil {
 		return r.summary(), err
@@ -285,7 +286,7 @@ func (r *run) prepare() error {
 		close(r.products)
 	}
 	for _, area := range r.prefetchAreas() {
-		r.background.Go(func() { r.pools.get(area).prefetch(r.work) })
+		r.pools.get(area).prefetch()
 	}
 	if needCustomers {
 		all, err := r.e.API.ListCustomers(r.work, nil)
@@ -582,20 +583,24 @@ func (r *run) ensureCustomer(c *Customer, prev journal.Step) journal.Step {
 			return st
 		}
 	}
+	var from *pool // where this attempt's number came from
 	for swaps := 0; ; swaps++ {
 		if pooled && req.Number.NumberE164 == "" {
 			n, err := r.pools.get(c.AreaCode).take(r.work)
 			if err != nil {
 				return r.finish(s, "", "", err)
 			}
-			req.Number.NumberE164 = n
+			req.Number.NumberE164, from = n, r.pools.get(c.AreaCode)
 		}
 		s.Number, s.State = req.Number.NumberE164, journal.StateIntent
 		if !r.put(s) {
+			from.doneIfTaken()
 			return s
 		}
 		var call Call
-		cust, outcome, err := r.e.API.CreateOrFindCustomer(r.work, req, &call)
+		cust, outcome, err := r.e.API.CreateOrFindCustomer(withPriority(r.work, priorityCustomer), req, &call)
+		from.doneIfTaken()
+		from = nil
 		s.Attempts += call.Attempts
 		s.RequestID = cmp.Or(call.RequestID, s.RequestID)
 		if pooled && errors.Is(err, pl.ErrNumberInFlight) && swaps < cmp.Or(r.e.MaxNumberSwaps, DefaultMaxNumberSwaps) {
@@ -647,6 +652,7 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 	if pooled && s.Number != "" {
 		req.PhoneNumber = s.Number
 	}
+	var from *pool // where this attempt's number came from
 	for swaps := 0; ; swaps++ {
 		if pooled && req.PhoneNumber == "" {
 			n, err := r.pools.get(u.AreaCode).take(r.work)
@@ -654,14 +660,17 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 				r.finish(s, "", "", err)
 				return
 			}
-			req.PhoneNumber = n
+			req.PhoneNumber, from = n, r.pools.get(u.AreaCode)
 		}
 		s.Number, s.State = e164(req.PhoneNumber), journal.StateIntent
 		if !r.put(s) {
+			from.doneIfTaken()
 			return
 		}
 		var call Call
-		user, outcome, err := r.e.API.CreateOrFindUser(r.work, custID, req, &call)
+		user, outcome, err := r.e.API.CreateOrFindUser(withPriority(r.work, priorityUser), custID, req, &call)
+		from.doneIfTaken()
+		from = nil
 		s.Attempts += call.Attempts
 		s.RequestID = cmp.Or(call.RequestID, s.RequestID)
 		if pooled && errors.Is(err, pl.ErrNumberInFlight) && swaps < cmp.Or(r.e.MaxNumberSwaps, DefaultMaxNumberSwaps) {
@@ -691,6 +700,7 @@ func (r *run) allocate(u *User, custID, userID string, s journal.Step) {
 	if pooled {
 		n = s.Number
 	}
+	var from *pool // where this attempt's number came from
 	for swaps := 0; ; swaps++ {
 		if n == "" {
 			var err error
@@ -698,16 +708,21 @@ func (r *run) allocate(u *User, custID, userID string, s journal.Step) {
 				r.finish(s, "", "", err)
 				return
 			}
+			from = r.pools.get(u.AreaCode)
 		}
 		s.Number, s.State, s.Outcome = e164(n), journal.StateIntent, string(OutcomeAdopted)
 		if !r.put(s) {
+			from.doneIfTaken()
 			return
 		}
 		var call Call
-		num, _, err := r.e.API.CreateOrFindNumber(r.work, custID, pl.NumberCreateRequest{NumberE164: n}, &call)
+		ctx := withPriority(r.work, priorityUser)
+		num, _, err := r.e.API.CreateOrFindNumber(ctx, custID, pl.NumberCreateRequest{NumberE164: n}, &call)
 		if err == nil {
-			_, err = r.e.API.AllocateNumber(r.work, custID, num.ID, userID, &call)
+			_, err = r.e.API.AllocateNumber(ctx, custID, num.ID, userID, &call)
 		}
+		from.doneIfTaken()
+		from = nil
 		s.Attempts += call.Attempts
 		s.RequestID = cmp.Or(call.RequestID, s.RequestID)
 		if pooled && errors.Is(err, pl.ErrNumberInFlight) && swaps < cmp.Or(r.e.MaxNumberSwaps, DefaultMaxNumberSwaps) {
@@ -801,7 +816,7 @@ func (r *run) ensureOrder(c *Customer, o *Order, custID string) {
 		return
 	}
 	var call Call
-	ord, outcome, err := r.e.API.CreateOrFindOrder(r.work, custID, req, &call)
+	ord, outcome, err := r.e.API.CreateOrFindOrder(withPriority(r.work, priorityOrder), custID, req, &call)
 	s.Attempts += call.Attempts
 	s.RequestID = cmp.Or(call.RequestID, s.RequestID)
 	id := ""

@@ -107,6 +107,7 @@ func (e *Engine) Plan(ctx context.Context, job *Job) (*Plan, error) {
 	}
 	err = r.prepare()
 	r.background.Wait()
+	r.pools.wg.Wait()
 	if err != nil {
 		return nil, err
 	}
