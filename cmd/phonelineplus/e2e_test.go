@@ -60,8 +60,13 @@ func startFake(t *testing.T, bin string, args ...string) *fake {
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	// Its log goes to a file (the child writes it; no goroutine of ours
+	// copies it), read only to explain a failure.
+	logPath := filepath.Join(t.TempDir(), "fake.log")
+	logFile, err := os.Create(logPath)
+	require.NoError(t, err)
+	defer logFile.Close()
+	cmd.Stderr = logFile
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
@@ -79,7 +84,10 @@ func startFake(t *testing.T, bin string, args ...string) *fake {
 			break
 		}
 	}
-	require.NotEmpty(t, f.env["PHONELINEPLUS_BASE_URL"], "the fake printed no URL; stderr: %s", stderr.String())
+	if f.env["PHONELINEPLUS_BASE_URL"] == "" {
+		log, _ := os.ReadFile(logPath)
+		t.Fatalf("the fake printed no URL; its log: %s", log)
+	}
 	f.control = f.env["PHONELINEPLUS_CONTROL_URL"]
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 	return f
