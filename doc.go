@@ -122,7 +122,8 @@
 //	case errors.Is(err, phonelineplus.ErrNumberInFlight):
 //		// the number is in another order: pick another number
 //	case errors.Is(err, phonelineplus.ErrOutcomeUnknown):
-//		// the user may exist: list the customer's users before retrying
+//		// the user may exist: Users.FindByEmail before trying again, or
+//		// Users.CreateOrFind from the start (see below)
 //	}
 //
 // A create whose outcome is unknown need not be settled by hand: every
@@ -146,9 +147,6 @@
 // without bodies, headers or IDs: logging (WithLogger), the otel module and
 // progress displays are built on it. WithResponseInto returns a call's
 // response metadata, its request ID among them.
-//
-// Input is checked before anything is sent: a bad field is a
-// *ValidationError (matching ErrValidation) naming it; see Validation.
 //
 // # Secrets
 //
