@@ -24,7 +24,7 @@ const BasePath = "/partner/v1"
 const maxBody = 1 << 20
 
 // ControlPath is the prefix of the fake's own control API and dashboard
-// (see ServeControl), outside BasePath: the real API cannot have it.
+// (ControlAPIHelp lists it), outside BasePath: the real API cannot have it.
 const ControlPath = "/_fake/"
 
 // Server is a stateful fake of the PhoneLine+ Partner API. It listens on a
