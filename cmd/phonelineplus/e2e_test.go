@@ -79,7 +79,13 @@ func startFake(t *testing.T, bin string, args ...string) *fake {
 			break
 		}
 	}
-	require.NotEmpty(t, f.env["PHONELINEPLUS_BASE_URL"], "the fake printed no URL; stderr: %s", stderr.String())
+	if f.env["PHONELINEPLUS_BASE_URL"] == "" {
+		// Read stderr only once the fake has exited: until then its
+		// writer goroutine owns the buffer.
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("the fake printed no URL; stderr: %s", stderr.String())
+	}
 	f.control = f.env["PHONELINEPLUS_CONTROL_URL"]
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 	return f
