@@ -137,8 +137,8 @@ func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedN
 	return send[BlockedNumber](ctx, s.client, &call{op: "BlockedNumbers.Update", method: http.MethodPut, tmpl: pathBlockedNumber, path: path, body: req, opts: opts})
 }
 
-// Delete unblocks a number ("Delete a Blocked Number by ID"). A retried
-// Delete whose first attempt succeeded may answer ErrNotFound.
+// Delete unblocks a number ("Delete a Blocked Number by ID"). A retry
+// that answers 404 after an attempt that may have deleted is success.
 //
 // API: DELETE /customers/{customerID}/blocked-numbers/{blockedNumberID} (inferred)
 func (s *BlockedNumbersService) Delete(ctx context.Context, customerID, blockedNumberID string, opts ...CallOption) error {

@@ -342,8 +342,9 @@ func (s *CustomersService) Update(ctx context.Context, customerID string, req Cu
 	return send[Customer](ctx, s.client, &call{op: "Customers.Update", method: http.MethodPut, tmpl: pathCustomer, path: path, body: req, opts: opts})
 }
 
-// Delete removes a customer ("Delete Customer"). It cannot be undone. A
-// retried Delete whose first attempt succeeded may answer ErrNotFound.
+// Delete removes a customer ("Delete Customer"). It cannot be undone.
+// A retry that answers 404 after an attempt that may have deleted is
+// success.
 //
 // API: DELETE /customers/{customerID} (inferred)
 func (s *CustomersService) Delete(ctx context.Context, customerID string, opts ...CallOption) error {

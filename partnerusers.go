@@ -128,8 +128,8 @@ func (s *PartnerUsersService) Update(ctx context.Context, userID string, req Par
 	return send[PartnerUser](ctx, s.client, &call{op: "PartnerUsers.Update", method: http.MethodPut, tmpl: pathPartnerUser, path: path, body: req, opts: opts})
 }
 
-// Delete removes a partner portal user ("Delete Partner User"). A retried
-// Delete whose first attempt succeeded may answer ErrNotFound.
+// Delete removes a partner portal user ("Delete Partner User"). A retry
+// that answers 404 after an attempt that may have deleted is success.
 //
 // API: DELETE /users/{userID} (inferred)
 func (s *PartnerUsersService) Delete(ctx context.Context, userID string, opts ...CallOption) error {

@@ -196,8 +196,8 @@ func (s *UsersService) Update(ctx context.Context, customerID, userID string, re
 	return send[User](ctx, s.client, &call{op: "Users.Update", method: http.MethodPut, tmpl: pathUser, path: path, body: req, opts: opts})
 }
 
-// Delete removes a user from a customer ("Delete Customer User"). A retried
-// Delete whose first attempt succeeded may answer ErrNotFound.
+// Delete removes a user from a customer ("Delete Customer User"). A retry
+// that answers 404 after an attempt that may have deleted is success.
 //
 // API: DELETE /customers/{customerID}/users/{userID} (inferred)
 func (s *UsersService) Delete(ctx context.Context, customerID, userID string, opts ...CallOption) error {

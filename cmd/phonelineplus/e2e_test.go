@@ -60,13 +60,8 @@ func startFake(t *testing.T, bin string, args ...string) *fake {
 	cmd := exec.Command(bin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	// Its log goes to a file (the child writes it; no goroutine of ours
-	// copies it), read only to explain a failure.
-	logPath := filepath.Join(t.TempDir(), "fake.log")
-	logFile, err := os.Create(logPath)
-	require.NoError(t, err)
-	defer logFile.Close()
-	cmd.Stderr = logFile
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
@@ -85,8 +80,11 @@ func startFake(t *testing.T, bin string, args ...string) *fake {
 		}
 	}
 	if f.env["PHONELINEPLUS_BASE_URL"] == "" {
-		log, _ := os.ReadFile(logPath)
-		t.Fatalf("the fake printed no URL; its log: %s", log)
+		// Read stderr only once the fake has exited: until then its
+		// writer goroutine owns the buffer.
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("the fake printed no URL; stderr: %s", stderr.String())
 	}
 	f.control = f.env["PHONELINEPLUS_CONTROL_URL"]
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
