@@ -163,7 +163,35 @@ loop:
 		})
 	}
 	wg.Wait()
+	// A second pass over the customers a create of which needs
+	// verification: they are looked up again, and created through
+	// create-or-find if still absent (an order is only looked up). A
+	// create the gateway timed out twice while the API refused it (its
+	// number in flight, say) gets the refusal this time, and its number
+	// swapped.
+	for _, c := range job.Customers {
+		if r.stopped() {
+			break
+		}
+		if r.needsAnotherLook(c) {
+			r.customer(c)
+		}
+	}
 	return r.summary(), r.fatalErr()
+}
+
+// needsAnotherLook reports whether c or one of its users needs
+// verification.
+func (r *run) needsAnotherLook(c *Customer) bool {
+	if s, _ := r.step(journal.KindCustomer, c.Ref); s.State == journal.StateNeedsVerification {
+		return true
+	}
+	for _, u := range c.Users {
+		if s, _ := r.step(journal.KindUser, u.Ref); s.State == journal.StateNeedsVerification {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) stopped() bool { return r.stop.Err() != nil || r.fatalErr() != nil }
