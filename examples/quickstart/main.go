@@ -81,8 +81,8 @@ func run(ctx context.Context) error {
 		}
 		avail = avail[1:]
 	}
-	if cust == nil || len(avail) == 0 {
-		return errors.New("too few available numbers are free of other orders; try again later")
+	if cust == nil {
+		return errors.New("every available number is in another order; try again later")
 	}
 	c := cust.Resource
 	fmt.Printf("2. customer %s with %s (%s)\n", c.ID, show(c.Number.NumberE164), cust.Outcome)
@@ -95,6 +95,9 @@ func run(ctx context.Context) error {
 	}
 	u := user.Resource
 	fmt.Printf("3. user %s, ID %s (%s)\n", u.FullName, u.ID, user.Outcome)
+	if len(avail) == 0 {
+		return fmt.Errorf("customer %s is made, but no number is left for its user; try again later", c.ID)
+	}
 	num, err := client.Numbers.CreateOrFind(ctx, c.ID, plp.NumberCreateRequest{NumberE164: avail[0].NumberE164})
 	if err != nil {
 		return fmt.Errorf("adding a number: %w", err)
