@@ -86,7 +86,9 @@ func run(ctx context.Context) error {
 	}
 	c := cust.Resource
 	fmt.Printf("2. customer %s with %s (%s)\n", c.ID, show(c.Number.NumberE164), cust.Outcome)
-
+	if len(avail) == 0 {
+		return fmt.Errorf("customer %s is made, but no number is left for its user; try again later", c.ID)
+	}
 	user, err := client.Users.CreateOrFind(ctx, c.ID, plp.UserCreateRequest{Type: plp.UserStandard, FullName: "Sam Taylor", Email: *email})
 	if errors.Is(err, plp.ErrEmailInUse) {
 		return fmt.Errorf("adding the user: %s is used elsewhere on PhoneLine+; run again with -email: %w", *email, err)
@@ -95,9 +97,6 @@ func run(ctx context.Context) error {
 	}
 	u := user.Resource
 	fmt.Printf("3. user %s, ID %s (%s)\n", u.FullName, u.ID, user.Outcome)
-	if len(avail) == 0 {
-		return fmt.Errorf("customer %s is made, but no number is left for its user; try again later", c.ID)
-	}
 	num, err := client.Numbers.CreateOrFind(ctx, c.ID, plp.NumberCreateRequest{NumberE164: avail[0].NumberE164})
 	if err != nil {
 		return fmt.Errorf("adding a number: %w", err)
