@@ -263,14 +263,15 @@ func TestControlSettingsChangeTheRateLimitAndTokenLifetime(t *testing.T) {
 	assert.Equal(t, 400, srv.Settings().InFlightStatus)
 
 	for body, want := range map[string]string{
-		`{"latency": "-5s"}`:               "must not be negative",
-		`{"latency": "1000h"}`:             "at most",
-		`{"latency": "2s-1s"}`:             "ends before it starts",
-		`{"tokenLifetime": "0s"}`:          "between 1s and a year",
-		`{"rateLimit": -1}`:                "must not be negative",
-		`{"inFlightStatus": 500}`:          "400 or 409",
-		`{"rateLimt": 5}`:                  "unknown field",
-		`{"rateLimit": 5, "latency": "x"}`: "must be a duration",
+		`{"latency": "-5s"}`:                "must not be negative",
+		`{"latency": "1000h"}`:              "at most",
+		`{"latency": "2s-1s"}`:              "ends before it starts",
+		`{"tokenLifetime": "0s"}`:           "between 1s and a year",
+		`{"rateLimit": -1}`:                 "must not be negative",
+		`{"inFlightStatus": 500}`:           "400 or 409",
+		`{"rateLimt": 5}`:                   "unknown field",
+		`{"rateLimit": 5, "latency": "x"}`:  "must be a duration",
+		`{"requestLogBytes": 100000000000}`: "at most 1073741824 (1 GiB)",
 	} {
 		r := c.ctlMust(http.StatusBadRequest, http.MethodPatch, "settings", body)
 		assert.Contains(t, r.message(t), want, body)
