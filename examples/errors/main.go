@@ -157,7 +157,7 @@ func (d *demo) outcomeUnknown(ctx context.Context) error {
 	if errors.As(err, &apiErr) {
 		fmt.Printf("  the API answered %d %q\n", apiErr.StatusCode, apiErr.Message)
 	}
-	fmt.Println("  -> look the customer up before trying again (Customers.CreateOrFind does it all for you)")
+	fmt.Println("  -> look the customer up before trying again (Customers.CreateOrFind in place of Create does it for you)")
 	found, err := d.client.Customers.FindByEmail(ctx, req.Email)
 	switch {
 	case err == nil:
@@ -165,10 +165,11 @@ func (d *demo) outcomeUnknown(ctx context.Context) error {
 		return nil
 	case errors.Is(err, phonelineplus.ErrNotFound):
 		// Not there yet proves nothing: a create can appear seconds after
-		// the timeout. CreateOrFind looks again through its settle window
-		// and sends the create once more only if it stays absent.
-		fmt.Println("  not found yet: CreateOrFind settles it")
-		_, err = d.client.Customers.CreateOrFind(ctx, req)
+		// the timeout, so creating it again now could make two. A
+		// CreateOrFind in place of the Create looks again through its
+		// settle window and sends once more only if it stays absent.
+		fmt.Println("  not found yet: look again later before creating it again")
+		return nil
 	}
 	return err
 }
