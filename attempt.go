@@ -104,7 +104,7 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 	ctx, stop := context.WithTimeoutCause(ctx, timeout, cause)
 	defer stop()
 	w := &wire{Context: ctx, limiter: c.core.limiter, info: op.info, stop: stop, paid: 1}
-	req, err := c.newRequest(w.traced(), cl, u, payload, tok, w)
+	req, err := c.newRequest(w.traced(), cl, u, payload, tok)
 	if err != nil {
 		r.err = err
 		return r
@@ -119,7 +119,7 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 	}
 	if r.err != nil {
 		if r.resp == nil {
-			r.sent = !notSent(r.err, w.wrote.Load()) && !(isRefusedStream(r.err) && !w.bodyRead())
+			r.sent = !notSent(r.err, w.wrote.Load()) && !(payload == nil && isRefusedStream(r.err))
 		}
 		if ctx.Err() != nil && outer.Err() == nil {
 			// The attempt was stopped by its own timeout or by a replay
@@ -137,17 +137,18 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 	return r
 }
 
-// newRequest builds the HTTP request of an attempt. Its body can be read
-// once only (GetBody is nil), so no transport can replay it: the SDK alone
-// decides what is sent again.
-func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []byte, tok *cachedToken, w *wire) (*http.Request, error) {
+// newRequest builds the HTTP request of an attempt. Its body has no
+// GetBody, so no transport can replay it: the SDK alone decides what is
+// sent again. (It is a bytes.Reader behind io.NopCloser, which net/http
+// knows to be in memory: the headers and a small body go out in one
+// write.)
+func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []byte, tok *cachedToken) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, cl.method, u, nil)
 	if err != nil {
 		return nil, err
 	}
 	if payload != nil {
-		w.body.data = payload
-		req.Body, req.ContentLength = &w.body, int64(len(payload))
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(payload)), int64(len(payload))
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range cl.cfg.header {
@@ -165,38 +166,18 @@ func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []b
 // attempt timeout (the client's copy says how long that was).
 var errAttemptTimeout = errors.New("no answer within the attempt timeout")
 
-// onceBody is a request body that can be read once, and records whether
-// the transport read it.
-type onceBody struct {
-	data []byte
-	read atomic.Bool
-}
-
-func (b *onceBody) Read(p []byte) (int, error) {
-	b.read.Store(true)
-	if len(b.data) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, b.data)
-	b.data = b.data[n:]
-	return n, nil
-}
-
-func (b *onceBody) Close() error { return nil }
-
 // wire is what one attempt shares with the transport's callbacks (the
 // client trace and the redirect policy): every request the transport puts
 // on the wire for the attempt, a redirect hop or a replay, waits on the
 // limiter there, and a wait the limiter refuses stops the attempt. It is
 // the attempt's context too (Value(wireKey{}) finds it), and holds its
-// trace and body, so that an attempt costs one allocation for all three.
+// trace, so that an attempt costs one allocation for both.
 type wire struct {
 	context.Context
 	limiter Limiter
 	info    OperationInfo
 	stop    context.CancelFunc // ends the attempt
 	trace   httptrace.ClientTrace
-	body    onceBody
 	wrote   atomic.Bool // the request headers went out
 
 	mu      sync.Mutex
@@ -257,8 +238,6 @@ func (w *wire) pay(ctx context.Context) error {
 	return err
 }
 
-func (w *wire) bodyRead() bool { return w.body.read.Load() }
-
 // h2StreamError has the shape of net/http's HTTP/2 stream error (and of
 // golang.org/x/net/http2.StreamError), which converts itself to any such
 // struct in errors.As: the SDK reads the code without importing x/net.
@@ -275,8 +254,10 @@ func (e h2StreamError) Error() string {
 const h2RefusedStream = 0x7
 
 // isRefusedStream reports an HTTP/2 RST_STREAM(REFUSED_STREAM): the server
-// says it did not process the stream. net/http flattens the error to text
-// when it cannot replay a body, hence the second test.
+// says it did not process the stream. The client believes it only for a
+// request without a body: a server that read a create and then claims to
+// have refused it must not cause a duplicate. (net/http flattens the error
+// to text when it cannot replay a body, hence the second test.)
 func isRefusedStream(err error) bool {
 	var se h2StreamError
 	if errors.As(err, &se) {

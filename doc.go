@@ -100,8 +100,8 @@
 // retry answers 404, after an attempt that may have deleted, succeeded. A
 // POST creates something and is not idempotent, so it is retried only when
 // the API certainly did not act: on 429, on failures before the request was
-// written (dial, DNS, TLS), and on an HTTP/2 REFUSED_STREAM before its body
-// was read. Any other failure of a POST (5xx, a stream reset or lost
+// written (dial, DNS, TLS), and on an HTTP/2 REFUSED_STREAM when it has no
+// body. Any other failure of a POST (5xx, a stream reset or lost
 // connection, a deadline while waiting for the answer, an unreadable
 // success) returns ErrOutcomeUnknown: the resource may exist, so look it up
 // before trying again. 400, 403, 404 and 409 are never retried. No wait
