@@ -405,3 +405,19 @@ func TestControlRefusesChangesFromOtherOrigins(t *testing.T) {
 	assert.Equal(t, http.StatusOK, send(http.MethodGet, "faults", "http://evil.example"), "reading is harmless: no CORS headers")
 	assert.Len(t, srv.Faults(), 2)
 }
+
+func TestControlServesTheDashboardWithItsAssetsAndNoFraming(t *testing.T) {
+	t.Parallel()
+	_, c := loggedIn(t)
+	for path, contentType := range map[string]string{
+		"ui": "text/html", "ui/dashboard.js": "text/javascript", "ui/dashboard.css": "text/css",
+	} {
+		r := c.ctlMust(http.StatusOK, http.MethodGet, path, nil)
+		assert.Contains(t, r.header.Get("Content-Type"), contentType, path)
+		assert.Contains(t, r.header.Get("Content-Security-Policy"), "frame-ancestors 'none'", path)
+		assert.Contains(t, r.header.Get("Content-Security-Policy"), "default-src 'self'", path)
+		assert.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"), path)
+	}
+	r := c.ctlMust(http.StatusNotFound, http.MethodGet, "ui/../../etc/passwd", nil)
+	assert.Contains(t, r.message(t), "no file")
+}
