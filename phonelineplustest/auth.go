@@ -33,6 +33,9 @@ func (s *Server) AddKey(keyID, secret string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.keys[keyID]; !ok && len(s.keys) >= MaxKeys {
+		return fmt.Errorf("phonelineplustest: AddKey: the server holds %d API keys already, the most it keeps", MaxKeys)
+	}
 	s.retire(keyID)
 	s.keys[keyID] = secret
 	return nil

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -465,4 +466,30 @@ func TestControlRefusesABrowserThatReachesLoopbackUnderAnotherName(t *testing.T)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "a fake listening beyond loopback is reached by name")
+}
+
+func TestControlBoundsFaultsAndKeys(t *testing.T) {
+	t.Parallel()
+	srv, c := loggedIn(t)
+	big := strings.Repeat("x", MaxFaultBody+1)
+	r := c.ctlMust(http.StatusBadRequest, http.MethodPost, "faults", map[string]any{"action": "respond", "body": big})
+	assert.Contains(t, r.message(t), "at most 65536")
+	for range MaxFaults {
+		_, err := srv.AddFault(Fault{Action: FaultRespond, Path: "/never"})
+		require.NoError(t, err)
+	}
+	r = c.ctlMust(http.StatusBadRequest, http.MethodPost, "faults", "respond status=500")
+	assert.Contains(t, r.message(t), "faults already")
+	assert.Len(t, srv.Faults(), MaxFaults)
+
+	added := 0
+	for ; added <= MaxKeys; added++ {
+		if srv.AddKey("key-"+strconv.Itoa(added), "secret-value") != nil {
+			break
+		}
+	}
+	assert.Equal(t, MaxKeys-1, added, "the server's own key and MaxKeys-1 more")
+	r = c.ctlMust(http.StatusBadRequest, http.MethodPost, "keys", nil)
+	assert.Contains(t, r.message(t), "API keys already")
+	require.NoError(t, srv.AddKey("key-1", "another-secret"), "a known key may change its secret")
 }

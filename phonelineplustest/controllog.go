@@ -41,9 +41,10 @@ func (s *Server) ctlAddKey(w http.ResponseWriter, r *http.Request, _ []string) e
 		return err
 	}
 	if req.KeyID == "" && req.Secret == "" {
-		req.KeyID, req.Secret = s.NewKey()
-	} else if err := s.AddKey(req.KeyID, req.Secret); err != nil {
-		return err
+		req.KeyID, req.Secret = newUUID(), newSecret()
+	}
+	if err := s.AddKey(req.KeyID, req.Secret); err != nil {
+		return ctlErr(http.StatusBadRequest, "%v", err)
 	}
 	writeJSON(w, http.StatusCreated, req)
 	return nil

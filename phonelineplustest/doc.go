@@ -94,7 +94,9 @@
 // and a request refused before it reaches the API (no valid token, a path
 // outside BasePath) is read and kept only up to MaxUnauthenticatedBody
 // bytes, so a fake shared by many test runs stays small whatever it is
-// sent.
+// sent. The control API cannot grow it either: a server holds at most
+// MaxFaults faults (a FaultRespond body of at most MaxFaultBody bytes) and
+// MaxKeys API keys, and refuses more with a 400.
 //
 // # Virtual time
 //

@@ -135,6 +135,8 @@ func (f Fault) validate() error {
 		return fmt.Errorf("status %d is not an HTTP status", f.Status)
 	case f.Path != "" && f.Path[0] != '/':
 		return fmt.Errorf("path %q must start with /, relative to %s", f.Path, BasePath)
+	case len(f.Body) > MaxFaultBody:
+		return fmt.Errorf("body has %d bytes; at most %d", len(f.Body), MaxFaultBody)
 	}
 	return nil
 }
@@ -185,6 +187,19 @@ type InjectedFault struct {
 	Spent bool   `json:"spent"` // it has fired Times times and fires no more
 }
 
+// Bounds that keep a shared fake's memory in check whoever reaches its
+// control API.
+const (
+	// MaxFaults is how many faults a server holds at once, spent ones
+	// included: AddFault refuses more.
+	MaxFaults = 1000
+	// MaxFaultBody caps the Body of a FaultRespond fault, in bytes.
+	MaxFaultBody = 64 << 10
+	// MaxKeys is how many API keys a server holds at once: AddKey refuses
+	// a new key ID past it.
+	MaxKeys = 1000
+)
+
 // InjectFault adds a fault at run time, after those already added, and
 // returns its ID (for RemoveFault). It panics if the fault is invalid (an
 // unknown action, a FaultDelay without Latency, a FaultRedirect without
@@ -205,6 +220,9 @@ func (s *Server) AddFault(f Fault) (string, error) {
 	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
+	if len(s.faults) >= MaxFaults {
+		return "", fmt.Errorf("phonelineplustest: the server holds %d faults already, the most it keeps; remove or clear some first", MaxFaults)
+	}
 	s.faultSeq++
 	e := &faultEntry{id: "f" + strconv.Itoa(s.faultSeq), f: f.clone()}
 	s.faults = append(s.faults, e)
