@@ -117,6 +117,10 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 			r.err = decodeBody(b, cl.out)
 		}
 	}
+	w.mu.Lock()
+	r.replays, r.waits = w.replays, w.waits
+	refused := w.refused
+	w.mu.Unlock()
 	if r.err != nil {
 		if r.resp == nil {
 			r.sent = !notSent(r.err, w.wrote.Load()) && !(payload == nil && isRefusedStream(r.err))
@@ -125,14 +129,11 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 			// The attempt was stopped by its own timeout or by a replay
 			// the limiter could not grant: say that, not "canceled".
 			r.err = context.Cause(ctx)
-			if w.refused != nil {
-				r.err = w.refused
+			if refused != nil {
+				r.err = refused
 			}
 		}
 	}
-	w.mu.Lock()
-	r.replays, r.waits = w.replays, w.waits
-	w.mu.Unlock()
 	r.took = time.Since(start)
 	return r
 }
