@@ -148,9 +148,17 @@ func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []b
 	if err != nil {
 		return nil, err
 	}
-	if payload != nil {
+	switch {
+	case payload != nil:
 		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(payload)), int64(len(payload))
 		req.Header.Set("Content-Type", "application/json")
+	case !cl.repeatable():
+		// Nothing to send, but a body all the same: net/http's HTTP/2
+		// transport replays a request without one by itself after some
+		// stream errors (a PROTOCOL_ERROR among them, which a server may
+		// send after acting), and this request must not go twice. It
+		// goes as an empty body of unknown length.
+		req.Body = io.NopCloser(strings.NewReader(""))
 	}
 	for k, v := range cl.cfg.header {
 		req.Header[k] = v

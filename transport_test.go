@@ -61,6 +61,28 @@ func TestServerResettingEveryStreamSeesOnePOST(t *testing.T) {
 	}
 }
 
+// TestBodylessPOSTIsNotReplayedByTheTransport: net/http's HTTP/2 transport
+// replays a request without a body after a PROTOCOL_ERROR by itself; a
+// POST without a body (Users.ResetPassword, or Client.Do) must still reach
+// the server once.
+func TestBodylessPOSTIsNotReplayedByTheTransport(t *testing.T) {
+	t.Parallel()
+	for _, f := range []wireFault{wireResetProtocol, wireGoAway} {
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				srv := phonelineplustest.NewServer()
+				defer srv.Close()
+				wh := newWireHarness(t, srv.Handler(), true, everyStreamAfterAuth(f))
+				c := wireClient(t, wh, srv)
+				err := c.Do(t.Context(), http.MethodPost, "/customers", nil, nil)
+				require.ErrorIs(t, err, plp.ErrOutcomeUnknown)
+				assert.Equal(t, 1, wh.log.count(http.MethodPost, "/customers"), "one POST on the wire")
+			})
+		})
+	}
+}
+
 // TestGETAgainstResetsWaitsOnTheLimiterForEveryReplay: net/http's HTTP/2
 // transport replays a body-less request after a refused stream or a
 // GOAWAY by itself; each replay waits on the limiter, so the wire never
