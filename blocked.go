@@ -72,9 +72,10 @@ func (r BlockedNumberRequest) normalize() (BlockedNumberRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem BlockedNumbers.Create and BlockedNumbers.Update would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem BlockedNumbers.Create and
+// BlockedNumbers.Update would refuse r for, as a *ValidationError naming
+// the field, without sending anything: the method runs the same check
+// before each request.
 func (r BlockedNumberRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -93,8 +94,8 @@ func (s *BlockedNumbersService) List(ctx context.Context, customerID string, opt
 
 // Create blocks a number for a customer ("Add a Blocked Number").
 //
-// Not idempotent. On ErrOutcomeUnknown the entry may exist: look it up with
-// List before trying again.
+// Not idempotent. On ErrOutcomeUnknown the entry may exist: CreateOrFind
+// settles that for you (FindByNumber, then at most one more send).
 //
 // API: POST /customers/{customerID}/blocked-numbers (inferred)
 func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {
@@ -136,8 +137,8 @@ func (s *BlockedNumbersService) Update(ctx context.Context, customerID, blockedN
 	return send[BlockedNumber](ctx, s.client, &call{op: "BlockedNumbers.Update", method: http.MethodPut, tmpl: pathBlockedNumber, path: path, body: req, opts: opts})
 }
 
-// Delete unblocks a number ("Delete a Blocked Number by ID"). A retried
-// Delete whose first attempt succeeded may answer ErrNotFound.
+// Delete unblocks a number ("Delete a Blocked Number by ID"). A retry
+// that answers 404 after an attempt that may have deleted is success.
 //
 // API: DELETE /customers/{customerID}/blocked-numbers/{blockedNumberID} (inferred)
 func (s *BlockedNumbersService) Delete(ctx context.Context, customerID, blockedNumberID string, opts ...CallOption) error {

@@ -75,6 +75,7 @@ var chaosFaults = []struct {
 	{0.02, phonelineplustest.Fault{Action: phonelineplustest.FaultDelay, Latency: 2 * time.Second}},
 	{0.002, phonelineplustest.Fault{Action: phonelineplustest.FaultDelay, Latency: 45 * time.Second}}, // past the call's deadline
 	{0.01, phonelineplustest.Fault{Method: http.MethodPost, Action: phonelineplustest.FaultTimeoutAfter}},
+	{0.01, phonelineplustest.Fault{Method: http.MethodPost, Action: phonelineplustest.FaultTimeoutCommitLater, CommitAfter: chaosCommitAfter}},
 }
 
 // chaosFaultKind names a fault as the figures report it.
@@ -89,6 +90,8 @@ func chaosFaultKind(f *phonelineplustest.Fault) string {
 		return fmt.Sprintf("latency spike %v", f.Latency)
 	case phonelineplustest.FaultTimeoutAfter:
 		return `500 "Timeout" after acting (POST)`
+	case phonelineplustest.FaultTimeoutCommitLater:
+		return fmt.Sprintf(`500 "Timeout", acting %v later (POST)`, f.CommitAfter)
 	case phonelineplustest.FaultDropBefore:
 		return "connection dropped before acting"
 	case phonelineplustest.FaultDropAfter:
@@ -184,6 +187,7 @@ type chaosRun struct {
 	pending  []chaosPending
 	creates  map[string]int // create attempts per kind
 	unknowns map[string]int // ErrOutcomeUnknown per kind
+	orFind   map[string]int // CreateOrFind outcomes (chaos_settle_test.go)
 }
 
 func runChaos(t *testing.T, cfg chaosConfig) {
@@ -208,6 +212,8 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 		lookupFound int
 		lookupGone  int
 		lookupWrong int
+		resDups     int
+		resSamples  []string
 	)
 	synctest.Test(t, func(t *testing.T) {
 		opts := []phonelineplustest.Option{phonelineplustest.WithRandSeed(chaosSeed)}
@@ -265,11 +271,13 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 		}
 		wg.Wait()
 		virtual = time.Since(start)
+		time.Sleep(chaosCommitAfter) // the delayed commits land before the snapshot
 
 		// Settle every create whose outcome is unknown, through the SDK,
 		// once the incident is over.
 		srv.ClearFaults()
 		snap := srv.Snapshot()
+		resDups, resSamples = chaosDuplicateResources(snap)
 		lookupFound, lookupGone, lookupWrong = run.settle(t, snap)
 		reqs = srv.Requests()
 		if wire != nil {
@@ -284,6 +292,7 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 	// The request log: no POST sent again after it may have acted.
 	dups, dupSamples := chaosDuplicatePOSTs(reqs)
 	assert.Zero(t, dups, "POSTs sent again after they may have acted: %v", dupSamples)
+	assert.Zero(t, resDups, "resources made twice: %v", resSamples)
 	mostInAMinute := 0
 	if wire != nil {
 		mostInAMinute = wire.log.mostInAMinute()
@@ -327,6 +336,7 @@ func runChaos(t *testing.T, cfg chaosConfig) {
 	}
 	report := run.report(faults, nReqs, auths, dups, lookupFound, lookupGone, lookupWrong,
 		baseG, baseHeap, heapAfter, virtual, realTime)
+	report += chaosOrFindReport(run, resDups)
 	if wire != nil {
 		report += fmt.Sprintf("- Most requests on the wire in a rolling minute: %d (the limit: %d).\n", mostInAMinute, plp.DefaultRatePerMinute)
 	}
@@ -517,7 +527,10 @@ func (w *chaosWorker) createCustomer(ctx context.Context) error {
 	case 2:
 		req.Plan, req.Email = plp.PlanStandard, fmt.Sprintf("chaos.w%02d.s%04d@example.com", w.id, w.seq)
 	}
-	cust, err := w.run.client.Customers.Create(ctx, req)
+	cust, err := chaosEnsure(w, func(o ...plp.CallOption) (*plp.Customer, error) { return w.run.client.Customers.Create(ctx, req, o...) },
+		func(o ...plp.CallOption) (*plp.Ensured[plp.Customer], error) {
+			return w.run.client.Customers.CreateOrFind(ctx, req, o...)
+		})
 	w.created("customer", err, chaosPending{key: req.CompanyName})
 	if err == nil {
 		w.record(cust == nil || cust.ID == "", "Customers.Create")
@@ -535,7 +548,11 @@ func (w *chaosWorker) createUser(ctx context.Context) error {
 	}
 	w.seq++
 	email := fmt.Sprintf("chaos.w%02d.s%04d@example.com", w.id, w.seq)
-	u, err := w.run.client.Users.Create(ctx, cs.id, plp.UserCreateRequest{Type: plp.UserStandard, FullName: "Sam Chaos", Email: email})
+	req := plp.UserCreateRequest{Type: plp.UserStandard, FullName: "Sam Chaos", Email: email}
+	u, err := chaosEnsure(w, func(o ...plp.CallOption) (*plp.User, error) { return w.run.client.Users.Create(ctx, cs.id, req, o...) },
+		func(o ...plp.CallOption) (*plp.Ensured[plp.User], error) {
+			return w.run.client.Users.CreateOrFind(ctx, cs.id, req, o...)
+		})
 	w.created("user", err, chaosPending{customerID: cs.id, key: email})
 	if err == nil {
 		w.record(u == nil || u.ID == "", "Users.Create")
@@ -552,7 +569,13 @@ func (w *chaosWorker) createNumber(ctx context.Context) error {
 		return w.createCustomer(ctx)
 	}
 	number := w.newNumber()
-	n, err := w.run.client.Numbers.Create(ctx, cs.id, plp.NumberCreateRequest{NumberE164: number})
+	req := plp.NumberCreateRequest{NumberE164: number}
+	n, err := chaosEnsure(w, func(o ...plp.CallOption) (*plp.Number, error) {
+		return w.run.client.Numbers.Create(ctx, cs.id, req, o...)
+	},
+		func(o ...plp.CallOption) (*plp.Ensured[plp.Number], error) {
+			return w.run.client.Numbers.CreateOrFind(ctx, cs.id, req, o...)
+		})
 	w.created("number", err, chaosPending{customerID: cs.id, key: "44" + number[1:]})
 	if err == nil {
 		w.record(n == nil || n.ID == "", "Numbers.Create")
@@ -570,13 +593,19 @@ func (w *chaosWorker) createOrder(ctx context.Context) error {
 	}
 	w.seq++
 	cs.orders++
-	o, err := w.run.client.Orders.Create(ctx, cs.id, plp.OrderCreateRequest{
+	req := plp.OrderCreateRequest{
 		DeliveryAddress: plp.DeliveryAddress{Line1: "Unit 1", Town: "Leeds", Postcode: "LS1 1AA"},
 		Products:        []plp.OrderItem{{ID: w.run.productID, Quantity: cs.orders}},
 		Name:            "Pat Chaos",
 		Email:           fmt.Sprintf("chaos.w%02d.s%04d@example.com", w.id, w.seq),
 		PhoneNumber:     "07700 900123",
-	})
+	}
+	o, err := chaosEnsure(w, func(o ...plp.CallOption) (*plp.Order, error) {
+		return w.run.client.Orders.Create(ctx, cs.id, req, o...)
+	},
+		func(o ...plp.CallOption) (*plp.Ensured[plp.Order], error) {
+			return w.run.client.Orders.CreateOrFind(ctx, cs.id, req, o...)
+		})
 	w.created("order", err, chaosPending{customerID: cs.id, quantity: cs.orders})
 	if err == nil {
 		w.record(o == nil || o.ID == "", "Orders.Create")
@@ -810,7 +839,7 @@ func chaosDuplicatePOSTs(reqs []phonelineplustest.Request) (int, []string) {
 	for _, k := range order {
 		copies := seen[k]
 		for _, r := range copies[:len(copies)-1] {
-			if r.Status != http.StatusTooManyRequests && r.Status != http.StatusUnauthorized {
+			if r.Status != http.StatusTooManyRequests && r.Status != http.StatusUnauthorized && !chaosResentAfterAbsence(r) {
 				n++
 				if len(samples) < 5 {
 					samples = append(samples, fmt.Sprintf("%s sent %d times, first status %d", copies[0].Path, len(copies), r.Status))

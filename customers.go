@@ -203,9 +203,9 @@ func (r CustomerCreateRequest) normalize() (CustomerCreateRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Customers.Create would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Customers.Create would refuse r for,
+// as a *ValidationError naming the field, without sending anything: the
+// method runs the same check before each request.
 func (r CustomerCreateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -235,9 +235,9 @@ func (r CustomerUpdateRequest) normalize() (CustomerUpdateRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Customers.Update would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Customers.Update would refuse r for,
+// as a *ValidationError naming the field, without sending anything: the
+// method runs the same check before each request.
 func (r CustomerUpdateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -256,9 +256,9 @@ func (r ContractRegradeRequest) normalize() (ContractRegradeRequest, error) {
 	return r, setsNothing("ContractRegradeRequest", r)
 }
 
-// Validate reports the first problem Customers.RegradeContract would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Customers.RegradeContract would refuse
+// r for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r ContractRegradeRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -282,9 +282,9 @@ func (r PlanUpgradeRequest) normalize() (PlanUpgradeRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Customers.UpgradePlan would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Customers.UpgradePlan would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r PlanUpgradeRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -301,8 +301,9 @@ func (s *CustomersService) List(ctx context.Context, opts ...CallOption) ([]Cust
 // back with their SIP Destination.
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
-// the connection dropped after sending) the customer may exist: look it up
-// with List before trying again. ErrNumberInFlight means the number is in
+// the connection dropped after sending) the customer may exist:
+// CreateOrFind settles that for you (it looks the customer up, and sends
+// again only if it stays absent). ErrNumberInFlight means the number is in
 // another order: choose another. ErrEmailInUse means the email is taken
 // somewhere on the platform.
 //
@@ -341,8 +342,9 @@ func (s *CustomersService) Update(ctx context.Context, customerID string, req Cu
 	return send[Customer](ctx, s.client, &call{op: "Customers.Update", method: http.MethodPut, tmpl: pathCustomer, path: path, body: req, opts: opts})
 }
 
-// Delete removes a customer ("Delete Customer"). It cannot be undone. A
-// retried Delete whose first attempt succeeded may answer ErrNotFound.
+// Delete removes a customer ("Delete Customer"). It cannot be undone.
+// A retry that answers 404 after an attempt that may have deleted is
+// success.
 //
 // API: DELETE /customers/{customerID} (inferred)
 func (s *CustomersService) Delete(ctx context.Context, customerID string, opts ...CallOption) error {

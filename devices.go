@@ -90,8 +90,8 @@ func (r DeviceCreateRequest) normalize() (DeviceCreateRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Devices.Create would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
+// Validate reports the first problem Devices.Create would refuse r for, as
+// a *ValidationError naming the field, without sending anything: the method
 // runs the same check before each request.
 func (r DeviceCreateRequest) Validate() error {
 	_, err := r.normalize()
@@ -104,7 +104,7 @@ func (r DeviceCreateRequest) Validate() error {
 //
 // Not idempotent. On ErrOutcomeUnknown the device may have been added:
 // check in the portal before trying again, as this API has no way to list
-// a user's devices.
+// a user's devices (CreateOrFind says so with a *VerificationError).
 //
 // API: POST /customers/{customerID}/users/{userID}/devices (observed)
 func (s *DevicesService) Create(ctx context.Context, customerID, userID string, req DeviceCreateRequest, opts ...CallOption) (*Device, error) {

@@ -19,20 +19,19 @@
 //			return err
 //		}
 //		for _, number := range avail {
-//			cust, err := client.Customers.Create(ctx, phonelineplus.CustomerCreateRequest{
+//			// CreateOrFind settles a gateway timeout by looking the customer up.
+//			got, err := client.Customers.CreateOrFind(ctx, phonelineplus.CustomerCreateRequest{
 //				Plan: phonelineplus.PlanHardwareOnly, CompanyName: "Acme Ltd", FullName: "Alex Example",
 //				ContactNumber: "07700 900000", Number: phonelineplus.NumberRef{NumberE164: number.NumberE164},
 //				Address: phonelineplus.Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", Postcode: "M1 1AA"},
 //			})
-//			switch {
-//			case errors.Is(err, phonelineplus.ErrNumberInFlight):
+//			if errors.Is(err, phonelineplus.ErrNumberInFlight) {
 //				continue // the number is in another order: try the next one
-//			case errors.Is(err, phonelineplus.ErrOutcomeUnknown):
-//				return fmt.Errorf("look the customer up before trying again: %w", err)
-//			case err != nil:
+//			} else if err != nil {
 //				return err
 //			}
-//			fmt.Printf("created %s (%s) with %s\n", cust.CompanyName, cust.Plan, cust.Number.NumberE164)
+//			cust := got.Resource
+//			fmt.Printf("%s %s (%s) with %s\n", got.Outcome, cust.CompanyName, cust.Plan, cust.Number.NumberE164)
 //			return nil
 //		}
 //		return errors.New("no 0161 number is free")
@@ -125,7 +124,8 @@
 //	case errors.Is(err, phonelineplus.ErrNumberInFlight):
 //		// the number is in another order: pick another number
 //	case errors.Is(err, phonelineplus.ErrOutcomeUnknown):
-//		// the user may exist: list the customer's users before retrying
+//		// the user may exist: Users.FindByEmail before trying again, or
+//		// Users.CreateOrFind from the start (see below)
 //	}
 //
 // A create whose outcome is unknown need not be settled by hand: every
@@ -149,9 +149,6 @@
 // without bodies, headers or IDs: logging (WithLogger), the otel module and
 // progress displays are built on it. WithResponseInto returns a call's
 // response metadata, its request ID among them.
-//
-// Input is checked before anything is sent: a bad field is a
-// *ValidationError (matching ErrValidation) naming it; see Validation.
 //
 // # Secrets
 //

@@ -72,20 +72,19 @@ func quickStart(ctx context.Context, keyID, secret, baseURL string) error {
 		return err
 	}
 	for _, number := range avail {
-		cust, err := client.Customers.Create(ctx, phonelineplus.CustomerCreateRequest{
+		// CreateOrFind settles a gateway timeout by looking the customer up.
+		got, err := client.Customers.CreateOrFind(ctx, phonelineplus.CustomerCreateRequest{
 			Plan: phonelineplus.PlanHardwareOnly, CompanyName: "Acme Ltd", FullName: "Alex Example",
 			ContactNumber: "07700 900000", Number: phonelineplus.NumberRef{NumberE164: number.NumberE164},
 			Address: phonelineplus.Address{Premises: "Unit 1", Street: "High Street", Town: "Manchester", Postcode: "M1 1AA"},
 		})
-		switch {
-		case errors.Is(err, phonelineplus.ErrNumberInFlight):
+		if errors.Is(err, phonelineplus.ErrNumberInFlight) {
 			continue // the number is in another order: try the next one
-		case errors.Is(err, phonelineplus.ErrOutcomeUnknown):
-			return fmt.Errorf("look the customer up before trying again: %w", err)
-		case err != nil:
+		} else if err != nil {
 			return err
 		}
-		fmt.Printf("created %s (%s) with %s\n", cust.CompanyName, cust.Plan, cust.Number.NumberE164)
+		cust := got.Resource
+		fmt.Printf("%s %s (%s) with %s\n", got.Outcome, cust.CompanyName, cust.Plan, cust.Number.NumberE164)
 		return nil
 	}
 	return errors.New("no 0161 number is free")

@@ -137,8 +137,8 @@ func (r NumberCreateRequest) normalize() (NumberCreateRequest, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Numbers.Create would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
+// Validate reports the first problem Numbers.Create would refuse r for, as
+// a *ValidationError naming the field, without sending anything: the method
 // runs the same check before each request.
 func (r NumberCreateRequest) Validate() error {
 	_, err := r.normalize()
@@ -173,9 +173,9 @@ func (o AvailableNumbersOptions) normalize() (AvailableNumbersOptions, error) {
 	return o, c.err
 }
 
-// Validate reports the first problem Numbers.ListAvailable would refuse o for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Numbers.ListAvailable would refuse o
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (o AvailableNumbersOptions) Validate() error {
 	_, err := o.normalize()
 	return err
@@ -204,8 +204,9 @@ func (s *NumbersService) List(ctx context.Context, customerID string, opts ...Ca
 // Create adds a number, usually one picked from ListAvailable, to a
 // customer ("Add Customer Number").
 //
-// Not idempotent. On ErrOutcomeUnknown the number may have been added: look
-// it up with List before trying again. ErrNumberInFlight means the number
+// Not idempotent. On ErrOutcomeUnknown the number may have been added:
+// CreateOrFind settles that for you (FindByNumber, then at most one more
+// send). ErrNumberInFlight means the number
 // is in another order: choose another.
 //
 // API: POST /customers/{customerID}/numbers (inferred)

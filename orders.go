@@ -213,16 +213,16 @@ func (s *OrdersService) List(ctx context.Context, customerID string, opts ...Cal
 // Create places a hardware order for a customer ("Add Customer Order").
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 5xx, or the
-// connection dropped after sending) the order may have been placed: list
-// the customer's orders with List before trying again, or the hardware
-// may ship twice.
+// connection dropped after sending) the order may have been placed:
+// CreateOrFind looks for it (FindMatching) and never sends an order again,
+// or the hardware could ship twice.
 //
 // A public client saw redirects on this endpoint and re-POSTed to the
 // Location. This SDK does not follow redirects for a POST: a 3xx comes
 // back as an *APIError with that StatusCode. Whether the order exists then
-// is not certain (a 303 can follow a successful create), so list the
-// orders before sending it again; a redirect every time usually means the
-// base URL needs changing (WithBaseURL).
+// is not certain (a 303 can follow a successful create), so look for it
+// with FindMatching before sending it again; a redirect every time usually
+// means the base URL needs changing (WithBaseURL).
 //
 // API: POST /customers/{customerID}/orders (observed)
 func (s *OrdersService) Create(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Order, error) {

@@ -52,9 +52,9 @@ func (r PartnerSettingsUpdateRequest) normalize() (PartnerSettingsUpdateRequest,
 	return r, c.err
 }
 
-// Validate reports the first problem Partner.UpdateSettings would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Partner.UpdateSettings would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r PartnerSettingsUpdateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -101,9 +101,9 @@ func (r UserPermissions) normalize() (UserPermissions, error) {
 	return r, setsNothing("UserPermissions", r)
 }
 
-// Validate reports the first problem Partner.UpdateUserPermissions would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Partner.UpdateUserPermissions would
+// refuse r for, as a *ValidationError naming the field, without sending
+// anything: the method runs the same check before each request.
 func (r UserPermissions) Validate() error {
 	_, err := r.normalize()
 	return err

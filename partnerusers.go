@@ -57,9 +57,9 @@ func (r PartnerUserCreateRequest) normalize() (PartnerUserCreateRequest, error) 
 	return r, c.err
 }
 
-// Validate reports the first problem PartnerUsers.Create would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem PartnerUsers.Create would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r PartnerUserCreateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -80,9 +80,9 @@ func (r PartnerUserUpdateRequest) normalize() (PartnerUserUpdateRequest, error) 
 	return r, c.err
 }
 
-// Validate reports the first problem PartnerUsers.Update would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem PartnerUsers.Update would refuse r
+// for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r PartnerUserUpdateRequest) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -98,8 +98,9 @@ func (s *PartnerUsersService) List(ctx context.Context, opts ...CallOption) ([]P
 // Create adds a partner portal user ("Add Partner User"). PhoneLine+
 // emails the new user a link to set a password.
 //
-// Not idempotent. On ErrOutcomeUnknown the user may exist: look it up with
-// List before trying again. ErrEmailInUse means the email is taken
+// Not idempotent. On ErrOutcomeUnknown the user may exist: CreateOrFind
+// settles that for you (FindByEmail, then at most one more send).
+// ErrEmailInUse means the email is taken
 // somewhere on the platform (emails are unique across all of PhoneLine+).
 //
 // API: POST /users (inferred)
@@ -127,8 +128,8 @@ func (s *PartnerUsersService) Update(ctx context.Context, userID string, req Par
 	return send[PartnerUser](ctx, s.client, &call{op: "PartnerUsers.Update", method: http.MethodPut, tmpl: pathPartnerUser, path: path, body: req, opts: opts})
 }
 
-// Delete removes a partner portal user ("Delete Partner User"). A retried
-// Delete whose first attempt succeeded may answer ErrNotFound.
+// Delete removes a partner portal user ("Delete Partner User"). A retry
+// that answers 404 after an attempt that may have deleted is success.
 //
 // API: DELETE /users/{userID} (inferred)
 func (s *PartnerUsersService) Delete(ctx context.Context, userID string, opts ...CallOption) error {

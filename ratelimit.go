@@ -20,7 +20,8 @@ const DefaultRatePerMinute = 100
 // *rate.Limiter from golang.org/x/time/rate satisfies Limiter, and
 // package redislimit shares one budget between processes. The client waits
 // before every HTTP request it sends: each attempt, each retry, each token
-// exchange and each replay after a 401.
+// exchange, each replay after a 401, each redirect hop and each request
+// net/http sends again by itself.
 type Limiter interface {
 	Wait(ctx context.Context) error
 }

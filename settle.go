@@ -95,7 +95,7 @@ type Ensured[T any] struct {
 // for. It matches ErrNeedsVerification, and Err (through errors.Is and
 // errors.As) is what happened: usually an ErrOutcomeUnknown.
 type VerificationError struct {
-	Operation string // the helper, such as "Orders.CreateOrFind"
+	Operation string // the method, such as "Orders.CreateOrFind"
 	Reason    string // why the SDK could not decide
 	Hint      string // what a person can check, and where
 	Err       error

@@ -560,3 +560,31 @@ func TestVerificationError(t *testing.T) {
 	assert.NotErrorIs(t, err, plp.ErrOutcomeUnknown)
 	assert.Equal(t, "phonelineplus: Devices.CreateOrFind needs verification: why", (&plp.VerificationError{Operation: "Devices.CreateOrFind", Reason: "why"}).Error())
 }
+
+// A CreateOrFind's options go to every request it sends, and
+// WithResponseInto describes the last; the settle options are harmless on
+// any other call.
+func TestCreateOrFindCallOptions(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e := newSettleEnv(t, "POST", "/customers", commitAfter(time.Second))
+		var resp plp.Response
+
+		got, err := e.client.Customers.CreateOrFind(t.Context(), settleCustomer,
+			plp.WithHeader("X-Correlation-Id", "run-7"), plp.WithResponseInto(&resp))
+
+		require.NoError(t, err)
+		assert.Equal(t, plp.OutcomeFound, got.Outcome)
+		var sent int
+		for _, r := range e.srv.Requests() {
+			if r.Path != "/auth" && r.Header.Get("X-Correlation-Id") == "run-7" {
+				sent++
+			}
+		}
+		assert.Equal(t, 1+e.script.listCount(), sent, "the create and every look carry the header")
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "the last request was a look")
+
+		_, err = e.client.Customers.List(t.Context(), plp.WithCallSettleWindow(time.Minute), plp.WithCreatedAfter(time.Now()))
+		assert.NoError(t, err)
+	})
+}

@@ -40,7 +40,7 @@ const (
 )
 
 // User is a customer's user as the API returns it. A create response may
-// lack the ID: find the user with List then.
+// lack the ID: find the user with UsersService.FindByEmail then.
 type User struct {
 	ID          string     `json:"ID"` // also read from "id", "userID", "userId" or "user_id"
 	FullName    string     `json:"fullName"`
@@ -160,11 +160,12 @@ func (s *UsersService) List(ctx context.Context, customerID string, opts ...Call
 
 // Create adds a user to a customer ("Add Customer User"). The user gets an
 // activation email, valid for 30 days. The response may lack the user's ID:
-// find the user with List then.
+// find the user with FindByEmail then (CreateOrFind does).
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
-// the connection dropped after sending) the user may exist: look it up with
-// List before trying again. ErrEmailInUse means the email is taken
+// the connection dropped after sending) the user may exist: CreateOrFind
+// settles that for you (FindByEmail, then at most one more send).
+// ErrEmailInUse means the email is taken
 // somewhere on the platform. ErrNumberInFlight means PhoneNumber is in
 // another order: choose another.
 //
@@ -195,8 +196,8 @@ func (s *UsersService) Update(ctx context.Context, customerID, userID string, re
 	return send[User](ctx, s.client, &call{op: "Users.Update", method: http.MethodPut, tmpl: pathUser, path: path, body: req, opts: opts})
 }
 
-// Delete removes a user from a customer ("Delete Customer User"). A retried
-// Delete whose first attempt succeeded may answer ErrNotFound.
+// Delete removes a user from a customer ("Delete Customer User"). A retry
+// that answers 404 after an attempt that may have deleted is success.
 //
 // API: DELETE /customers/{customerID}/users/{userID} (inferred)
 func (s *UsersService) Delete(ctx context.Context, customerID, userID string, opts ...CallOption) error {

@@ -30,9 +30,9 @@ func (r CallSettings) normalize() (CallSettings, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Users.UpdateCallSettings would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Users.UpdateCallSettings would refuse
+// r for, as a *ValidationError naming the field, without sending anything:
+// the method runs the same check before each request.
 func (r CallSettings) Validate() error {
 	_, err := r.normalize()
 	return err
@@ -161,9 +161,9 @@ func (r ScheduleSettings) normalize() (ScheduleSettings, error) {
 	return r, c.err
 }
 
-// Validate reports the first problem Users.UpdateScheduleSettings would refuse r for, as a
-// *ValidationError naming the field, without sending anything: the method
-// runs the same check before each request.
+// Validate reports the first problem Users.UpdateScheduleSettings would
+// refuse r for, as a *ValidationError naming the field, without sending
+// anything: the method runs the same check before each request.
 func (r ScheduleSettings) Validate() error {
 	_, err := r.normalize()
 	return err

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/net/idna"
 )
 
 // maxTextLen bounds free-text fields (names, address lines).
@@ -87,40 +85,27 @@ func email(field, s string) (string, error) {
 	return s, mailDomain(field, s[at+1:])
 }
 
-// idnaLookup converts a domain to its ASCII (Punycode) form as a resolver
-// would; idnaExact checks that, case aside, the domain is already in the
-// form IDNA registers (no fullwidth letters or look-alike dots that a
-// lookup would quietly map), with every label a valid host name.
-var (
-	idnaLookup = idna.New(idna.MapForLookup(), idna.StrictDomainName(true))
-	idnaExact  = idna.New(idna.ValidateForRegistration())
-)
-
 // mailDomain checks an email's domain: at least two labels, none empty,
 // none starting or ending with a hyphen, each of letters, digits and
-// hyphens (or an internationalised label) and at most 63 characters in its
-// ASCII form; not an IP address (email checks the bracketed form). A plain
-// ASCII domain is checked here; one with non-ASCII or Punycode ("xn--")
-// labels goes through IDNA.
+// hyphens (or an internationalised label, see idnLabel) and at most 63
+// characters in its ASCII form; not an IP address (email checks the
+// bracketed form).
 func mailDomain(field, d string) error {
-	ascii, err := d, error(nil)
-	if strings.ContainsFunc(d, func(r rune) bool { return r >= utf8.RuneSelf }) || strings.Contains(strings.ToLower(d), "xn--") {
-		ascii, err = idnaLookup.ToASCII(d)
-		if err == nil {
-			_, err = idnaExact.ToASCII(strings.ToLower(d))
-		}
-	}
 	labels, last := 0, ""
-	for l := range strings.SplitSeq(ascii, ".") {
+	for l := range strings.SplitSeq(d, ".") {
 		switch {
 		case l == "":
 			return invalid(field, "has an empty label in its domain")
 		case strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-"):
 			return invalid(field, "has a domain label that starts or ends with a hyphen")
-		case len(l) > 63:
+		case strings.ContainsFunc(l, func(r rune) bool { return r >= utf8.RuneSelf }):
+			if err := idnLabel(field, l); err != nil {
+				return err
+			}
+		case len(l) > maxLabelLen:
 			return invalid(field, "has a domain label longer than 63 characters")
 		case strings.ContainsFunc(l, notHostChar):
-			err = errors.New("not a host name")
+			return invalid(field, "has a domain that is not a valid host name")
 		}
 		labels, last = labels+1, l
 	}
@@ -129,14 +114,12 @@ func mailDomain(field, d string) error {
 		return invalid(field, "has no dot in its domain")
 	case !strings.ContainsFunc(last, notDigit):
 		return invalid(field, "has an IP address for a domain")
-	case err != nil:
-		return invalid(field, "has a domain that is not a valid host name")
 	}
 	return nil
 }
 
-// notHostChar reports a character a host-name label (in ASCII form) cannot
-// have: anything but letters, digits and hyphens.
+// notHostChar reports a character an ASCII host-name label cannot have:
+// anything but letters, digits and hyphens.
 func notHostChar(r rune) bool {
 	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-')
 }

@@ -141,3 +141,19 @@ func TestWhatTheFactsDoNotForbidIsSent(t *testing.T) {
 		assert.NoError(t, req.Validate(), name)
 	}
 }
+
+// TestPunycodeLength checks the ASCII length of internationalised labels
+// against RFC 3492's own samples and well-known domains.
+func TestPunycodeLength(t *testing.T) {
+	t.Parallel()
+	for in, ascii := range map[string]string{
+		"bücher":            "bcher-kva",
+		"münchen":           "mnchen-3ya",
+		"日本語":               "wgv71a119e",
+		"3年b組金八先生":          "3b-ww4c5e180e575a65lsy2b", // RFC 3492 7.1 (J), lower-cased
+		"пример":            "e1afmkfd",
+		"ليهمابتكلموشعربي؟": "egbpdaj6bu4bxfgehfvwxn",
+	} {
+		assert.Equal(t, len(ascii), punycodeLen(in), in)
+	}
+}

@@ -242,7 +242,9 @@ func TestHooksNameDoAfterTheMethodOnly(t *testing.T) {
 // shows its own wait for it.
 func TestHooksCountASharedExchangeOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		srv := phonelineplustest.NewServer()
+		// The exchange takes virtual time, so that every call has started
+		// and waits for it, whatever order the goroutines run in.
+		srv := phonelineplustest.NewServer(phonelineplustest.WithLatency(100*time.Millisecond, 100*time.Millisecond))
 		defer srv.Close()
 		client, tel := newClient(t, srv)
 

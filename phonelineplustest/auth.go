@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ func (s *Server) AddKey(keyID, secret string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.retire(keyID)
 	s.keys[keyID] = secret
 	return nil
 }
@@ -43,15 +45,24 @@ func (s *Server) RevokeKey(keyID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, ok := s.keys[keyID]
+	s.retire(keyID)
 	delete(s.keys, keyID)
 	return ok
 }
 
-// secrets returns every key's secret, for masking.
+// retire remembers the secret of keyID, which is about to be revoked or
+// replaced, so that the request log stays masked. s.mu is held.
+func (s *Server) retire(keyID string) {
+	if old, ok := s.keys[keyID]; ok && !slices.Contains(s.retired, old) {
+		s.retired = append(s.retired, old)
+	}
+}
+
+// secrets returns every secret a key has had, for masking.
 func (s *Server) secrets() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.keys))
+	out := slices.Clone(s.retired)
 	for _, sec := range s.keys {
 		out = append(out, sec)
 	}

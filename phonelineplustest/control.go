@@ -128,7 +128,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	if len(allow) > 0 {
 		slices.Sort(allow)
 		writeCtlError(w, &controlError{status: http.StatusMethodNotAllowed, allow: allow,
-			msg: fmt.Sprintf("%s %s allows %s", ControlPath, rel, strings.Join(allow, ", "))})
+			msg: fmt.Sprintf("Method %s is not allowed on %s%s; it allows %s", r.Method, ControlPath, rel, strings.Join(allow, ", "))})
 		return
 	}
 	writeCtlError(w, ctlErr(http.StatusNotFound, "%s%s is not a control endpoint; GET %s lists them", ControlPath, rel, ControlPath))

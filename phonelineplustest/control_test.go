@@ -68,6 +68,7 @@ func TestControlIndexListsEveryEndpointAndTheKey(t *testing.T) {
 	assert.Contains(t, r.message(t), "GET /_fake/ lists them")
 	r = c.ctlMust(http.StatusMethodNotAllowed, http.MethodPut, "faults", nil)
 	assert.Equal(t, "DELETE, GET, POST", r.header.Get("Allow"))
+	assert.Equal(t, "Method PUT is not allowed on /_fake/faults; it allows DELETE, GET, POST", r.message(t))
 	assert.NotEmpty(t, r.header.Get("X-Request-Id"))
 	assert.Len(t, srv.Requests(), 1, "control requests stay out of the log (only the login is there)")
 }
@@ -221,7 +222,9 @@ func TestControlRefusesBadFaultsWithA400(t *testing.T) {
 		"respond body='unclosed":                         "quote is not closed",
 		"/customers":                                     "no action",
 		`[{"action": "respond"}, {"action": "explode"}]`: "unknown fault action",
-		"": "the body is empty",
+		"":                   "the body has no fault",
+		"[]":                 "no fault",
+		"# only a comment\n": "no fault",
 	} {
 		r := c.ctlMust(http.StatusBadRequest, http.MethodPost, "faults", body)
 		assert.Contains(t, r.message(t), want, body)

@@ -97,7 +97,6 @@ func (s *Server) ctlStream(w http.ResponseWriter, r *http.Request, _ []string) e
 	if rc.Flush() != nil {
 		return nil
 	}
-	secrets := s.secrets()
 	for {
 		select {
 		case <-r.Context().Done():
@@ -106,7 +105,7 @@ func (s *Server) ctlStream(w http.ResponseWriter, r *http.Request, _ []string) e
 			if !ok {
 				return nil
 			}
-			b, _ := json.Marshal(viewRequest(rq, secrets))
+			b, _ := json.Marshal(viewRequest(rq, s.secrets())) // a key added since the stream began included
 			if _, err := fmt.Fprintf(w, "event: request\nid: %s\ndata: %s\n\n", rq.ID, b); err != nil {
 				return nil
 			}

@@ -198,7 +198,6 @@ func (s *Server) ctlAddFault(w http.ResponseWriter, r *http.Request, _ []string)
 	var faults []Fault
 	switch {
 	case len(b) == 0:
-		return ctlErr(http.StatusBadRequest, "the body is empty; give a fault such as {\"action\": \"timeout-after\"} or POST /customers timeout-after once")
 	case b[0] == '[':
 		var raws []json.RawMessage
 		if err := json.Unmarshal(b, &raws); err != nil {
@@ -228,6 +227,9 @@ func (s *Server) ctlAddFault(w http.ResponseWriter, r *http.Request, _ []string)
 			}
 			faults = append(faults, f)
 		}
+	}
+	if len(faults) == 0 {
+		return ctlErr(http.StatusBadRequest, "the body has no fault; give one such as {\"action\": \"timeout-after\"} or POST /customers timeout-after once")
 	}
 	var added []InjectedFault
 	for _, f := range faults {

@@ -98,10 +98,10 @@
 // The fake reads the clock only through time.Now and timers, so a server
 // used through Transport inside a testing/synctest bubble runs on the
 // bubble's virtual clock: token expiry, the rate-limit window, latency
-// and the delayed commits of FaultTimeoutCommitLater take no real time. The listener's goroutines run outside every
-// bubble (so they never stop a bubble's clock), which means requests that
-// come through the listener use the real clock: inside a bubble, use
-// Transport.
+// and the delayed commits of FaultTimeoutCommitLater take no real time.
+// The listener's goroutines run outside every bubble (so they never stop a
+// bubble's clock), which means requests that come through the listener use
+// the real clock: inside a bubble, use Transport.
 //
 //	synctest.Test(t, func(t *testing.T) {
 //		srv := phonelineplustest.NewServer(phonelineplustest.WithTokenLifetime(time.Minute))
@@ -117,5 +117,7 @@
 // go test -race. Customers, Users, Numbers, Orders and Snapshot return
 // copies for tests to check; the With* options seed state before the
 // first request, and the Add* methods at any time. Reset goes back to
-// what the options built.
+// what the options built. The state, as Snapshot and GET /_fake/state give
+// it, holds SIP passwords and PINs in full, as the API itself answers them
+// and so that LoadSnapshot restores them: only the request log masks them.
 package phonelineplustest

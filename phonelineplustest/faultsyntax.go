@@ -12,25 +12,6 @@ import (
 	"time"
 )
 
-// A Fault has two written forms, used by the control API
-// (POST /_fake/faults), the -fault flag of cmd/phonelineplus-fake and
-// Fault.String, and read by ParseFault:
-//
-// JSON, with durations as Go duration strings and the action by name:
-//
-//	{"method": "POST", "path": "/customers", "action": "timeout-after", "times": 1}
-//	{"action": "respond", "status": 503, "body": "{\"message\":\"down\"}", "header": {"Retry-After": "5"}}
-//	{"path": "/customers", "action": "timeout-commit-later", "commitAfter": "3s"}
-//
-// and one line: an optional method, an optional path, the action, then
-// key=value settings (latency, status, body, header, location, times,
-// probability, commitAfter; a latency may be a range "20ms-200ms"; "once"
-// is times=1; a value with spaces goes in single or double quotes):
-//
-//	POST /customers timeout-after once
-//	GET /products respond status=503 body='{"message":"down"}' header=Retry-After:5
-//	delay latency=200ms-2s probability=0.1
-
 // MarshalText returns the action's name.
 func (a FaultAction) MarshalText() ([]byte, error) {
 	if a < 0 || int(a) >= len(faultActionNames) {
@@ -146,10 +127,26 @@ func (h *jsonHeader) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ParseFault reads a fault in either written form: JSON when it starts
-// with "{", one line otherwise (see the examples above). It checks the
-// fault as AddFault does, so an unknown action, a bad duration or an
-// absurd latency is an error naming what is wrong.
+// ParseFault reads a fault in either of its written forms, which the
+// control API (POST /_fake/faults), the -fault flag of
+// cmd/phonelineplus-fake and Fault.String use too. JSON, when s starts
+// with "{", with durations as Go duration strings and the action by name:
+//
+//	{"method": "POST", "path": "/customers", "action": "timeout-after", "times": 1}
+//	{"action": "respond", "status": 503, "body": "{\"message\":\"down\"}", "header": {"Retry-After": "5"}}
+//	{"path": "/customers", "action": "timeout-commit-later", "commitAfter": "3s"}
+//
+// or one line: an optional method, an optional path, the action, then
+// key=value settings (latency, status, body, header, location, times,
+// probability, commitAfter; a latency may be a range "20ms-200ms"; "once"
+// is times=1; a value with spaces goes in single or double quotes):
+//
+//	POST /customers timeout-after once
+//	GET /products respond status=503 body='{"message":"down"}' header=Retry-After:5
+//	delay latency=200ms-2s probability=0.1
+//
+// It checks the fault as AddFault does, so an unknown action, a bad
+// duration or an absurd latency is an error naming what is wrong.
 func ParseFault(s string) (Fault, error) {
 	var f Fault
 	s = strings.TrimSpace(s)

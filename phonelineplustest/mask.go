@@ -2,8 +2,11 @@ package phonelineplustest
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,28 +24,71 @@ var secretFields = map[string]bool{"secret": true, "access_token": true, "token"
 // jwtPattern finds anything shaped like a JWT, wherever it hides.
 var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
 
-// maskBody masks a body: the values of secret fields in JSON, and in any
+// secretNames is secretFields as a regular expression's alternation.
+var secretNames = strings.Join(slices.Sorted(maps.Keys(secretFields)), "|")
+
+// jsonPair and formPair find a secret field with its value in a body that
+// is not JSON as a whole: a JSON pair in a body cut short (a truncated
+// answer, or one longer than MaxLoggedBody), whose value may lack its
+// closing quote, or a form pair.
+var (
+	jsonPair = regexp.MustCompile(`(?i)("(?:` + secretNames + `)"\s*:\s*)"(?:[^"\\]|\\.)*"?`)
+	formPair = regexp.MustCompile(`(?i)(^|[&\s])((?:` + secretNames + `)=)[^&\s]*`)
+)
+
+// maskBody masks a body: the values of secret fields in JSON (or in what
+// looks like JSON or a form when the body does not parse), and in any
 // body the known API secrets and anything shaped like a JWT.
 func maskBody(b []byte, secrets []string) string {
 	if len(b) == 0 {
 		return ""
 	}
 	var v any
+	parsed := false
 	if json.Unmarshal(b, &v) == nil {
 		if out, err := json.Marshal(maskValue(v)); err == nil {
-			b = out
+			b, parsed = out, true
 		}
 	}
 	s := string(b)
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
+	if !parsed {
+		s = jsonPair.ReplaceAllString(s, `$1"`+masked+`"`)
+		s = formPair.ReplaceAllString(s, `$1$2`+masked)
+	}
+	return maskText(s, secrets)
+}
+
+// maskText masks the known API secrets and anything shaped like a JWT.
+func maskText(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if len(sec) >= 8 {
 			s = strings.ReplaceAll(s, sec, masked)
 		}
 	}
 	return jwtPattern.ReplaceAllString(s, masked)
+}
+
+// maskQuery is a query string with the values of secret fields, the
+// known API secrets and anything shaped like a JWT masked.
+func maskQuery(q url.Values, secrets []string) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			if secretFields[strings.ToLower(k)] && v != "" {
+				v = masked
+			}
+			b.WriteString(strings.ReplaceAll(url.QueryEscape(maskText(v, secrets)), "%2A", "*"))
+		}
+	}
+	return b.String()
 }
 
 func maskValue(v any) any {
@@ -109,7 +155,7 @@ type requestView struct {
 }
 
 func viewRequest(r Request, secrets []string) requestView {
-	v := requestView{ID: r.ID, Method: r.Method, Path: r.Path, Query: r.Query.Encode(), Time: r.Time,
+	v := requestView{ID: r.ID, Method: r.Method, Path: maskText(r.Path, secrets), Query: maskQuery(r.Query, secrets), Time: r.Time,
 		Done: !r.Done.IsZero(), KeyID: r.KeyID, Status: r.Status, ActedStatus: r.ActedStatus,
 		Header: maskHeader(r.Header), Body: maskBody(r.Body, secrets), ResponseBody: maskBody(r.ResponseBody, secrets),
 		Truncated: r.Truncated}

@@ -24,7 +24,7 @@ const BasePath = "/partner/v1"
 const maxBody = 1 << 20
 
 // ControlPath is the prefix of the fake's own control API and dashboard
-// (see ServeControl), outside BasePath: the real API cannot have it.
+// (ControlAPIHelp lists it), outside BasePath: the real API cannot have it.
 const ControlPath = "/_fake/"
 
 // Server is a stateful fake of the PhoneLine+ Partner API. It listens on a
@@ -44,9 +44,10 @@ type Server struct {
 	caPEM   []byte            // WithTLS: the authority to trust
 	caCert  *x509.Certificate // and its certificate
 
-	mu       sync.Mutex // guards st, keys, primary, lifetime, gen and pending
+	mu       sync.Mutex // guards st, keys, retired, primary, lifetime, gen and pending
 	st       *state
 	keys     map[string]string
+	retired  []string // secrets of revoked or replaced keys: the log may still hold them
 	primary  [2]string
 	lifetime time.Duration
 	gen      int                      // counts resets, so a commit scheduled before one is dropped
@@ -221,7 +222,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 		if s.logger != nil {
 			s.logger.LogAttrs(context.Background(), slog.LevelInfo, "request",
-				slog.String("id", id), slog.String("method", r.Method), slog.String("path", rel),
+				slog.String("id", id), slog.String("method", r.Method), slog.String("path", maskText(rel, s.secrets())),
 				slog.Int("status", o.status), slog.Duration("duration", time.Since(start)))
 		}
 	}()

@@ -178,9 +178,10 @@ func TestLoggerWritesOneLinePerRequestWithoutSecrets(t *testing.T) {
 	var buf syncBuffer
 	_, c := loggedIn(t, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	c.must(http.StatusOK, http.MethodGet, "/customers", nil)
+	c.call(http.MethodGet, "/customers/"+c.token+"/users/"+c.secret, nil) // a client that put them in the path
 	c.srv.Close()
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	require.Len(t, lines, 2)
+	require.Len(t, lines, 3)
 	assert.Contains(t, lines[0], "method=POST path=/auth status=200 duration=")
 	assert.Contains(t, lines[1], "method=GET path=/customers status=200")
 	assert.NotContains(t, buf.String(), c.secret)

@@ -25,12 +25,15 @@
 // Flags:
 //
 //	-addr string            listen address (default "127.0.0.1:8080"); beyond loopback needs -public
-//	-public                 allow -addr to listen beyond this machine (":8080", "0.0.0.0:8080")
+//	-public                 allow -addr to listen beyond this machine (":8080", "0.0.0.0:8080");
+//	                        the control API has no authentication: whoever reaches the port can use it
 //	-tls                    serve HTTPS with HTTP/2; the CA to trust is written to -ca-file
-//	-ca-file path           where -tls writes its CA certificate (default: a file in the temp dir)
+//	-ca-file path           where -tls writes its CA certificate (default: a file in the temp dir, removed on exit)
 //	-fault spec             inject a fault from the start, as POST /_fake/faults takes it (repeatable)
 //	-latency dur[-dur]      every request waits this long, or a seeded draw in the range
-//	-state file             load the state from file at start (if it exists), save it there on exit
+//	-state file             load the state from file at start (if it exists), save it there on exit,
+//	                        readable by its owner only (SIP passwords); give -key-id and -secret
+//	                        too for the same API key after a restart
 //	-rate-limit int         requests per API key per rolling minute; 0 disables (default 100)
 //	-token-lifetime dur     lifetime of the tokens POST /auth issues (default 1h)
 //	-in-flight-status int   status of the in-flight-order answer, 409 or 400 (default 409)
@@ -131,13 +134,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ln net.Li
 	fs.SetOutput(stderr)
 	fs.Usage = usage(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; beyond loopback needs -public")
-	public := fs.Bool("public", false, "allow -addr to listen beyond this machine (\":8080\", \"0.0.0.0:8080\")")
+	public := fs.Bool("public", false, "allow -addr to listen beyond this machine (\":8080\", \"0.0.0.0:8080\"); whoever reaches it can use the control API")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with HTTP/2 under a fresh CA, written to -ca-file")
-	caFile := fs.String("ca-file", "", "`path` where -tls writes its CA certificate (default: in the temp dir)")
+	caFile := fs.String("ca-file", "", "`path` where -tls writes its CA certificate (default: in the temp dir, removed on exit)")
 	var faults faultFlags
-	fs.Var(&faults, "fault", "inject a fault from the start, as POST /_fake/faults takes it (repeatable)")
+	fs.Var(&faults, "fault", "inject a fault `spec` from the start, as POST /_fake/faults takes it (repeatable)")
 	latency := fs.String("latency", "", "every request waits this `duration` (200ms), or a seeded draw in a range (20ms-200ms)")
-	stateFile := fs.String("state", "", "load the state from `file` at start if it exists, save it there on exit")
+	stateFile := fs.String("state", "", "load the state from `file` at start if it exists, save it there on exit (mode 0600: it holds SIP passwords); give -key-id and -secret to keep the API key too")
 	rate := fs.Int("rate-limit", 100, "requests per API key per rolling minute; 0 disables")
 	lifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of the tokens POST /auth issues")
 	inFlight := fs.Int("in-flight-status", 409, "status of the in-flight-order answer: 409 or 400")
@@ -211,6 +214,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ln net.Li
 		if err != nil {
 			return err
 		}
+		if *caFile == "" {
+			defer os.Remove(path) // a fresh CA each start: its file goes with it
+		}
 		fmt.Fprintf(stdout, "PHONELINEPLUS_CA_FILE=%s\n", path)
 	}
 	fmt.Fprintf(stdout, "PHONELINEPLUS_CONTROL_URL=%s\nPHONELINEPLUS_DASHBOARD=%sui\n", control, control)
@@ -240,7 +246,7 @@ func checkLoopback(addr string, public bool) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("-addr %q listens beyond this machine; add -public if that is meant (and -tls, since the SDK speaks plain HTTP only to loopback)", addr)
+	return fmt.Errorf("-addr %q listens beyond this machine; add -public if that is meant (then -tls, or the SDK's WithInsecureHTTP on the client: it speaks plain HTTP only to loopback by default)", addr)
 }
 
 // loadState loads a state file written by saveState; a missing file is

@@ -195,13 +195,19 @@ func TestStateSurvivesARestart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "Kept Ltd")
 
-	vars, _ = start(t, "-state", file)
+	require.NoError(t, os.Chmod(file, 0o644)) // as a user may leave it
+	vars, stop2 := start(t, "-state", file)
 	var state struct {
 		Customers []struct{ CompanyName string }
 	}
 	getJSON(t, vars["PHONELINEPLUS_CONTROL_URL"]+"state?pool=false", &state)
 	require.Len(t, state.Customers, 1)
 	assert.Equal(t, "Kept Ltd", state.Customers[0].CompanyName)
+
+	require.NoError(t, stop2())
+	info, err := os.Stat(file)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "the state holds SIP passwords: its owner's only")
 
 	require.NoError(t, os.WriteFile(file, []byte("{not json"), 0o600))
 	err = run(t.Context(), []string{"-state", file}, io.Discard, io.Discard, localListener(t))
@@ -232,6 +238,20 @@ func TestTLSServesHTTP2UnderAFreshCA(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	assert.Equal(t, 2, resp.ProtoMajor, "HTTP/2")
 	assert.NotEmpty(t, resp.Header.Get("X-Request-Id"))
+}
+
+func TestTLSRemovesTheCAFileItChose(t *testing.T) {
+	t.Parallel()
+	vars, stop := start(t, "-tls")
+	caFile := vars["PHONELINEPLUS_CA_FILE"]
+	require.FileExists(t, caFile)
+	require.NoError(t, stop())
+	assert.NoFileExists(t, caFile, "no stray CA file per run in the temp dir")
+
+	given := filepath.Join(t.TempDir(), "ca.pem")
+	_, stop = start(t, "-tls", "-ca-file", given)
+	require.NoError(t, stop())
+	assert.FileExists(t, given, "a -ca-file path is the user's to keep")
 }
 
 func TestPublicListensEverywhereAndPrintsALoopbackURL(t *testing.T) {

@@ -3,10 +3,12 @@
 
 Start the fake, export what it prints, and run this:
 
-    go run ./cmd/phonelineplus-fake > fake.env &
+    go build ./cmd/phonelineplus-fake
+    ./phonelineplus-fake > fake.env & FAKE=$!
     until grep -q DASHBOARD fake.env 2>/dev/null; do sleep 0.2; done
     set -a; . ./fake.env; set +a
     python3 examples/python/quickstart.py
+    kill $FAKE
 
 It authenticates, creates a customer, injects a gateway timeout through the
 fake's control API (/_fake/), and shows the 500 that the next create gets,
@@ -24,7 +26,7 @@ BASE_URL = os.environ.get("PHONELINEPLUS_BASE_URL", "http://127.0.0.1:8080/partn
 KEY_ID = os.environ["PHONELINEPLUS_KEY_ID"]
 SECRET = os.environ["PHONELINEPLUS_SECRET"]
 # The control API lives beside the API, outside its base path.
-CONTROL_URL = BASE_URL.rsplit("/partner/v1", 1)[0] + "/_fake/"
+CONTROL_URL = os.environ.get("PHONELINEPLUS_CONTROL_URL", BASE_URL.rsplit("/partner/v1", 1)[0] + "/_fake/")
 
 
 def request(method, url, body=None, token=None, text=False):

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -54,6 +55,7 @@ type globalFlags struct {
 	output  string
 	profile string
 	baseURL string
+	debug   bool
 }
 
 // NewApp returns an App on the process's standard streams, environment
@@ -120,6 +122,12 @@ func (a *App) Client(opts ...phonelineplus.Option) (*phonelineplus.Client, error
 	all := []phonelineplus.Option{phonelineplus.WithBaseURL(base), phonelineplus.WithUserAgent("phonelineplus-cli/" + phonelineplus.Version)}
 	if a.HTTPClient != nil {
 		all = append(all, phonelineplus.WithHTTPClient(a.HTTPClient))
+	}
+	if a.global.debug {
+		// The SDK logs one line per HTTP attempt, never headers, bodies or
+		// credentials.
+		h := slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		all = append(all, phonelineplus.WithLogger(slog.New(h)))
 	}
 	all = append(all, opts...)
 	all = append(all, a.ClientOptions...)

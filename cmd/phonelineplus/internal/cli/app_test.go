@@ -209,3 +209,15 @@ func TestCSVCellsCannotBeFormulas(t *testing.T) {
 	}
 	assert.Equal(t, "a\uFFFD[2Jb", printable("a\x1b[2Jb"), "no terminal escapes in a table")
 }
+
+func TestDebugLogsRequestsWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	r := h.run("--debug", "stats")
+	require.Equal(t, exitcode.OK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "phonelineplus request")
+	assert.Contains(t, r.stderr, "Stats.Get")
+	assert.NotContains(t, r.stderr, h.env[EnvSecret])
+	assert.NotContains(t, r.stdout, "phonelineplus request", "logs on stderr only")
+	assert.NotContains(t, h.run("stats").stderr, "phonelineplus request", "no logs without --debug")
+}

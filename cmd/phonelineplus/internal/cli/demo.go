@@ -71,11 +71,14 @@ default): try "phonelineplus validate" or "phonelineplus status" on them.`,
 			if customers < 1 || users < 0 || rateLimit < 1 {
 				return usageError("--customers and --rate-limit must be at least 1, --users at least 0")
 			}
+			var err error
 			if dir == "" {
-				var err error
-				if dir, err = os.MkdirTemp("", "phonelineplus-demo-"); err != nil {
-					return exitcode.New(exitcode.Failures, err)
-				}
+				dir, err = os.MkdirTemp("", "phonelineplus-demo-")
+			} else {
+				err = os.MkdirAll(dir, 0o755)
+			}
+			if err != nil {
+				return exitcode.New(exitcode.Failures, err)
 			}
 			path := filepath.Join(dir, "onboarding.xlsx")
 			if err := sheet.Write(path, SampleWorkbook(customers, users), sheet.WriteOptions{}); err != nil {
@@ -101,7 +104,7 @@ default): try "phonelineplus validate" or "phonelineplus status" on them.`,
 			fmt.Fprintf(a.Stderr, "The demo's workbook: %s (%s, %s, %s)\nThe fake API: %s\n\n", path,
 				count(customers, "customer"), count(customers*users, "user"), count(customers, "order"), srv.URL())
 			f := onboardFlags{concurrency: 8, rateLimit: rateLimit, settleWindow: 2 * time.Second}
-			err := demo.apply(cmd, &f, path, true)
+			err = demo.apply(cmd, &f, path, true)
 			if exitcode.Of(err) == exitcode.Interrupted {
 				return err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,22 @@ import (
 
 func init() {
 	register(customersCommand, usersCommand, numbersCommand, productsCommand, ordersCommand, statsCommand)
+}
+
+// listing returns a RunE that calls fetch with an API client and prints
+// the table it returns.
+func (a *App) listing(fetch func(ctx context.Context, c *phonelineplus.Client, args []string) (*table, error)) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		c, err := a.Client()
+		if err != nil {
+			return err
+		}
+		t, err := fetch(cmd.Context(), c, args)
+		if err != nil {
+			return err
+		}
+		return a.print(t)
+	}
 }
 
 // customerColumns are the columns of customers list and get.
@@ -31,34 +48,19 @@ func customersCommand(a *App) *cobra.Command {
 		Short:   "List every customer of the partner",
 		Example: `  phonelineplus customers list --output csv > customers.csv`,
 		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.Client()
-			if err != nil {
-				return err
-			}
-			list, err := c.Customers.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			t := newTable(customerColumns...)
-			for i := range list {
-				t.add(customerCells(&list[i])...)
-			}
-			return a.print(t)
-		},
+		RunE: a.listing(func(ctx context.Context, c *phonelineplus.Client, _ []string) (*table, error) {
+			list, err := c.Customers.List(ctx)
+			return tableOf(list, err, customerColumns, customerCells)
+		}),
 	}, &cobra.Command{
 		Use:     "get CUSTOMER_ID",
 		Short:   "Show one customer, with its address (SIP passwords are never shown)",
 		Example: `  phonelineplus customers get 3f2c9a1e-...`,
 		Args:    exactArgs("CUSTOMER_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.Client()
+		RunE: a.listing(func(ctx context.Context, c *phonelineplus.Client, args []string) (*table, error) {
+			cu, err := c.Customers.Get(ctx, args[0])
 			if err != nil {
-				return err
-			}
-			cu, err := c.Customers.Get(cmd.Context(), args[0])
-			if err != nil {
-				return err
+				return nil, err
 			}
 			sipID := ""
 			if cu.Destination != nil {
@@ -69,8 +71,8 @@ func customersCommand(a *App) *cobra.Command {
 			ad := cu.Address
 			t.add(append(customerCells(cu), cu.UserID, ad.Premises, ad.Street, ad.Town, ad.County,
 				strconv.Itoa(cu.ContractLength), cu.Created, sipID)...)
-			return a.print(t)
-		},
+			return t, nil
+		}),
 	})
 	return cmd
 }
@@ -86,21 +88,12 @@ func usersCommand(a *App) *cobra.Command {
 		Short:   "List the users of a customer",
 		Example: `  phonelineplus users list 3f2c9a1e-... --output json`,
 		Args:    exactArgs("CUSTOMER_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.Client()
-			if err != nil {
-				return err
-			}
-			list, err := c.Users.List(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			t := newTable("id", "full_name", "email", "type", "phone_number", "status")
-			for _, u := range list {
-				t.add(u.ID, u.FullName, u.Email, string(u.Type), u.PhoneNumber, string(u.Status))
-			}
-			return a.print(t)
-		},
+		RunE: a.listing(func(ctx context.Context, c *phonelineplus.Client, args []string) (*table, error) {
+			list, err := c.Users.List(ctx, args[0])
+			return tableOf(list, err, []string{"id", "full_name", "email", "type", "phone_number", "status"}, func(u *phonelineplus.User) []string {
+				return []string{u.ID, u.FullName, u.Email, string(u.Type), u.PhoneNumber, string(u.Status)}
+			})
+		}),
 	})
 	return cmd
 }
@@ -117,25 +110,16 @@ func numbersCommand(a *App) *cobra.Command {
 		Short:   "List the numbers of a customer and whom each is allocated to",
 		Example: `  phonelineplus numbers list 3f2c9a1e-... --output csv`,
 		Args:    exactArgs("CUSTOMER_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.Client()
-			if err != nil {
-				return err
-			}
-			list, err := c.Numbers.List(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			t := newTable("id", "number", "type", "allocated_to")
-			for _, n := range list {
+		RunE: a.listing(func(ctx context.Context, c *phonelineplus.Client, args []string) (*table, error) {
+			list, err := c.Numbers.List(ctx, args[0])
+			return tableOf(list, err, []string{"id", "number", "type", "allocated_to"}, func(n *phonelineplus.Number) []string {
 				to := ""
 				if n.AllocatedTo != nil {
 					to = n.AllocatedTo.UserID
 				}
-				t.add(n.ID, n.NumberE164, string(n.Type), to)
-			}
-			return a.print(t)
-		},
+				return []string{n.ID, n.NumberE164, string(n.Type), to}
+			})
+		}),
 	}, availableCommand(a))
 	return cmd
 }
@@ -150,25 +134,19 @@ func availableCommand(a *App) *cobra.Command {
   phonelineplus numbers available --non-geographic`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The flags are checked before credentials are looked for.
 			opts := phonelineplus.AvailableNumbersOptions{NumberType: phonelineplus.NumberTypeGeographic, AreaCode: area}
 			if nonGeographic {
 				opts.NumberType = phonelineplus.NumberTypeNonGeographic
 			} else if strings.TrimSpace(area) == "" {
 				return usageError("give --area (such as 0161), or --non-geographic")
 			}
-			c, err := a.Client()
-			if err != nil {
-				return err
-			}
-			list, err := c.Numbers.ListAvailable(cmd.Context(), opts)
-			if err != nil {
-				return err
-			}
-			t := newTable("number", "type")
-			for _, n := range list {
-				t.add(n.NumberE164, string(n.Type))
-			}
-			return a.print(t)
+			return a.listing(func(ctx context.Context, c *phonelineplus.Client, _ []string) (*table, error) {
+				list, err := c.Numbers.ListAvailable(ctx, opts)
+				return tableOf(list, err, []string{"number", "type"}, func(n *phonelineplus.AvailableNumber) []string {
+					return []string{n.NumberE164, string(n.Type)}
+				})
+			})(cmd, nil)
 		},
 	}
 	cmd.Flags().StringVar(&area, "area", "", `the area code: "0161", "44161" or "+44161"`)
@@ -187,21 +165,12 @@ func productsCommand(a *App) *cobra.Command {
 		Short:   "List the products that orders can contain (the orders sheet names them by SKU)",
 		Example: `  phonelineplus products list --output json`,
 		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.Client()
-			if err != nil {
-				return err
-			}
-			list, err := c.Products.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			t := newTable("id", "sku", "name", "make", "category", "unit_cost")
-			for _, p := range list {
-				t.add(p.ID, p.SKU, p.Name, p.Make, p.Category, p.UnitCost)
-			}
-			return a.print(t)
-		},
+		RunE: a.listing(func(ctx context.Context, c *phonelineplus.Client, _ []string) (*table, error) {
+			list, err := c.Products.List(ctx)
+			return tableOf(list, err, []string{"id", "sku", "name", "make", "category", "unit_cost"}, func(p *phonelineplus.Product) []string {
+				return []string{p.ID, p.SKU, p.Name, p.Make, p.Category, p.UnitCost}
+			})
+		}),
 	})
 	return cmd
 }
@@ -223,30 +192,22 @@ func ordersCommand(a *App) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.Client()
-			if err != nil {
-				return err
-			}
+		RunE: a.listing(func(ctx context.Context, c *phonelineplus.Client, args []string) (*table, error) {
 			var list []phonelineplus.Order
+			var err error
 			if len(args) == 1 {
-				list, err = c.Orders.List(cmd.Context(), args[0])
+				list, err = c.Orders.List(ctx, args[0])
 			} else {
-				list, err = c.Orders.ListAll(cmd.Context())
+				list, err = c.Orders.ListAll(ctx)
 			}
-			if err != nil {
-				return err
-			}
-			t := newTable("id", "order_number", "customer_id", "status", "created", "products")
-			for _, o := range list {
+			return tableOf(list, err, []string{"id", "order_number", "customer_id", "status", "created", "products"}, func(o *phonelineplus.Order) []string {
 				items := make([]string, len(o.Products))
 				for i, p := range o.Products {
 					items[i] = p.SKU + " x" + strconv.Itoa(p.Quantity)
 				}
-				t.add(o.ID, o.OrderNumber, o.CustomerID, string(o.Status), o.Created, strings.Join(items, ", "))
-			}
-			return a.print(t)
-		},
+				return []string{o.ID, o.OrderNumber, o.CustomerID, string(o.Status), o.Created, strings.Join(items, ", ")}
+			})
+		}),
 	})
 	return cmd
 }
@@ -257,18 +218,14 @@ func statsCommand(a *App) *cobra.Command {
 		Short:   "Show the partner's counts of customers, users, numbers and orders",
 		Example: `  phonelineplus stats --output json`,
 		Args:    noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := a.Client()
+		RunE: a.listing(func(ctx context.Context, c *phonelineplus.Client, _ []string) (*table, error) {
+			s, err := c.Stats.Get(ctx)
 			if err != nil {
-				return err
-			}
-			s, err := c.Stats.Get(cmd.Context())
-			if err != nil {
-				return err
+				return nil, err
 			}
 			t := newTable("customers", "users", "numbers", "orders")
 			t.add(strconv.Itoa(s.Customers), strconv.Itoa(s.Users), strconv.Itoa(s.Numbers), strconv.Itoa(s.Orders))
-			return a.print(t)
-		},
+			return t, nil
+		}),
 	}
 }

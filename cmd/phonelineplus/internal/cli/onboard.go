@@ -112,9 +112,11 @@ func (a *App) onboardClient(f *onboardFlags, m *meter) (*pl.Client, error) {
 		base = a.HTTPClient.Transport
 	}
 	hc := &http.Client{Transport: meterTransport{m: m, base: base}}
-	// The SDK's own spacing, plus its 1 ms margin per slot.
+	// The SDK's own spacing, plus its 1 ms margin per slot, served to the
+	// engine's requests by priority.
 	bucket := rate.NewLimiter(rate.Every(time.Minute/time.Duration(f.rateLimit)+time.Millisecond), 1)
-	return a.Client(pl.WithHTTPClient(hc), pl.WithLimiter(meterLimiter{m: m, l: bucket}), pl.WithSettleWindow(f.settleWindow))
+	lim := engine.NewPriorityLimiter(meterLimiter{m: m, l: bucket})
+	return a.Client(pl.WithHTTPClient(hc), pl.WithLimiter(lim), pl.WithSettleWindow(f.settleWindow))
 }
 
 // readJob reads and validates FILE offline, printing its problems on

@@ -206,3 +206,24 @@ func TestApplyRefusesAFileWithErrorsBeforeSending(t *testing.T) {
 	assert.Contains(t, r.stderr, "Nothing was sent")
 	assert.Empty(t, h.srv.Requests())
 }
+
+func TestApplyAsksOnATerminal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.terminal = true
+	path := sampleFile(t, 1, 1)
+
+	h.stdin = strings.NewReader("no\n")
+	r := h.run("apply", path)
+	assert.Equal(t, exitcode.Failures, r.code)
+	assert.Contains(t, r.stderr, "Plan for "+path)
+	assert.Contains(t, r.stderr, "Apply these changes? Type yes to go on: ")
+	assert.Contains(t, r.stderr, "Nothing was changed.")
+	assert.Zero(t, posts(h.srv, "customers"))
+
+	h.stdin = strings.NewReader("yes\n")
+	r = h.run("apply", path)
+	require.Equal(t, exitcode.OK, r.code, r.stderr)
+	assert.Len(t, h.srv.Customers(), 1)
+	assert.Len(t, h.srv.Orders(), 1)
+}

@@ -35,6 +35,19 @@ func (t *table) add(cells ...string) {
 	t.rows = append(t.rows, cells)
 }
 
+// tableOf makes a table of list with the given columns, one row per
+// element from cells; a non-nil err is returned instead.
+func tableOf[T any](list []T, err error, columns []string, cells func(*T) []string) (*table, error) {
+	if err != nil {
+		return nil, err
+	}
+	t := newTable(columns...)
+	for i := range list {
+		t.add(cells(&list[i])...)
+	}
+	return t, nil
+}
+
 // print writes t on Stdout in the run's --output format.
 func (a *App) print(t *table) error {
 	switch a.global.output {
@@ -47,10 +60,13 @@ func (a *App) print(t *table) error {
 	}
 }
 
-// writeTable aligns t in columns, headers in upper case. Control
-// characters in cells are replaced so a hostile value cannot move the
-// cursor or clear the screen.
+// writeTable aligns t in columns, headers in upper case; a table without
+// rows prints nothing. Control characters in cells are replaced so a
+// hostile value cannot move the cursor or clear the screen.
 func writeTable(w io.Writer, t *table) error {
+	if len(t.rows) == 0 {
+		return nil
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	head := make([]string, len(t.columns))
 	for i, c := range t.columns {

@@ -63,7 +63,7 @@ func newProgress(mode progressMode, stderr, stdout io.Writer, m *meter, rows []e
 	m.onWait = p.waiting
 	if mode == progressBar {
 		p.bar = progressbar.NewOptions(len(rows),
-			progressbar.OptionSetWriter(stderr), progressbar.OptionShowCount(), progressbar.OptionFullWidth(),
+			progressbar.OptionSetWriter(stderr), progressbar.OptionShowCount(), progressbar.OptionSetWidth(24),
 			progressbar.OptionSetPredictTime(false), progressbar.OptionThrottle(200*time.Millisecond),
 			progressbar.OptionSetRenderBlankState(true), progressbar.OptionShowDescriptionAtLineEnd())
 		_ = p.bar.Set(done)
@@ -100,8 +100,9 @@ func (p *progress) describe() string {
 	}
 	sent := int(p.meter.sent.Load())
 	parts = append(parts, fmt.Sprintf("%d requests", sent))
-	left := max(0, p.planned-sent)
-	parts = append(parts, "~"+roundDuration(time.Duration(left)*time.Minute/time.Duration(p.perMinute))+" left")
+	if left := time.Duration(max(0, p.planned-sent)) * time.Minute / time.Duration(p.perMinute); left >= time.Second {
+		parts = append(parts, "about "+roundDuration(left)+" left")
+	}
 	if p.reason != "" && p.now().Sub(p.reasonAt) < 2*time.Second {
 		parts = append(parts, "waiting: "+p.reason)
 	}
@@ -172,6 +173,12 @@ func eventLine(ev engine.Event) string {
 	switch ev.State {
 	case journal.StateDone:
 		line := fmt.Sprintf("%s: %s %s%s", where, ev.Outcome, ev.ID, attempts)
+		switch ev.Outcome {
+		case string(engine.OutcomeFound):
+			line += ", after an unknown outcome (looked up, not sent again)"
+		case string(engine.OutcomeAdopted):
+			line += ", which already existed"
+		}
 		if ev.Number != "" {
 			line += ", number " + ev.Number
 		}

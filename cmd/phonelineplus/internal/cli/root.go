@@ -57,6 +57,7 @@ func (a *App) rootCommand() *cobra.Command {
 	pf.StringVarP(&a.global.output, "output", "o", outputTable, "result format: table, json or csv")
 	pf.StringVar(&a.global.profile, "profile", "", "credential profile of the config file (default \"default\", or $"+EnvProfile+")")
 	pf.StringVar(&a.global.baseURL, "base-url", "", `API base URL: "uat", "production" (default), or a URL (https, or http to loopback for the fake); or $`+EnvBaseURL)
+	pf.BoolVar(&a.global.debug, "debug", false, "log each HTTP request on stderr (operation, path, status, timing; never credentials or bodies)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{outputTable, outputJSON, outputCSV}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("profile", a.completeProfiles)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return exitcode.New(exitcode.Usage, err) })

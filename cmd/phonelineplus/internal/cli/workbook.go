@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(templateCommand, validateCommand) }
+func init() { register(templateCommand, validateCommand, convertCommand) }
 
 // workbookHelp describes the input file, for the help of every command
 // that reads one.
@@ -106,6 +106,46 @@ Exits 0 when there are no errors (warnings allowed), 1 when there are, and
 	return cmd
 }
 
+func convertCommand(a *App) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "convert IN OUT",
+		Short: "Rewrite a workbook in the onboarding layout (from the Python layout, or between XLSX and CSV)",
+		Long: `Read IN (any layout validate reads) and write its rows to OUT in the
+onboarding layout: an .xlsx workbook, or a folder of CSV files for any other
+name. Cells are written as text, so leading zeros stay.
+
+Convert a Python bulk processor workbook once before onboarding from it: its
+refs come from row numbers (row2, row2-user1), which change when rows are
+inserted; in the converted file they are fixed, and can be renamed.
+
+` + workbookHelp,
+		Example: `  phonelineplus convert legacy.xlsx onboarding.xlsx
+  phonelineplus convert onboarding.xlsx onboarding-csv/`,
+		Args: exactArgs("IN", "OUT"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := os.Stat(args[1]); err == nil && !force {
+				return usageError("%s exists: choose another name, or give --force to replace it", args[1])
+			}
+			wb, err := sheet.Read(args[0], sheet.Options{})
+			if err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
+			for _, p := range wb.Problems {
+				fmt.Fprintln(a.Stderr, string(p.Severity)+": "+p.Error())
+			}
+			if err := sheet.Write(args[1], wb, sheet.WriteOptions{}); err != nil {
+				return exitcode.New(exitcode.Failures, err)
+			}
+			fmt.Fprintf(a.Stderr, "Wrote %s: %s, %s, %s. Run phonelineplus validate %s\n", args[1],
+				count(len(wb.Customers), "customer"), count(len(wb.Users), "user"), count(len(wb.Orders), "order"), args[1])
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "replace OUT if it exists")
+	return cmd
+}
+
 // readAndValidate reads the workbook at path and validates it offline. A
 // file that cannot be read as a workbook is a usage error (exit 2). The
 // problems come sorted by sheet and row.
@@ -114,7 +154,7 @@ func readAndValidate(cmd *cobra.Command, path string) (*sheet.Workbook, []sheet.
 	if err != nil {
 		return nil, nil, exitcode.New(exitcode.Usage, err)
 	}
-	found, err := sheet.Validate(cmd.Context(), wb)
+	found, err := sheet.Validate(wb)
 	if err != nil {
 		return nil, nil, err
 	}

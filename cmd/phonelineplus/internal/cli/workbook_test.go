@@ -28,6 +28,7 @@ func TestTemplateWritesAWorkbookThatValidates(t *testing.T) {
 
 		r = h.run("validate", path)
 		assert.Equal(t, exitcode.OK, r.code, r.stderr)
+		assert.Empty(t, r.stdout, "no problems, no table")
 		assert.Contains(t, r.stderr, "1 customer, 1 user, 1 order; 0 errors, 0 warnings. Nothing was sent.")
 
 		r = h.run("template", path)
@@ -147,9 +148,40 @@ func TestExportWritesWhatTheAccountHolds(t *testing.T) {
 	assert.Equal(t, cust.ID, gu.CustomerRef)
 	assert.Equal(t, "bob@acme.example", gu.Email)
 	assert.Equal(t, "0"+avail[1].NumberE164[2:], gu.PhoneNumber)
-	problems, err := sheet.Validate(ctx, got)
+	problems, err := sheet.Validate(got)
 	require.NoError(t, err)
 	assert.Empty(t, problems, "an export validates: the round trip export, edit, plan")
 
 	assert.Equal(t, exitcode.Usage, h.run("export", out).code, "never overwrites without --force")
+}
+
+func TestConvertRewritesThePythonLayout(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	in := writeFile(t, "legacy.csv", "keyID,secret,companyName,fullName,number,contactNumber,plan,premises,street,town,county,postcode,email,user1_fullName,user1_email,user1_phoneNumber\n"+
+		"k,s3cret,Acme Ltd,Ada Lovelace,1614960000,07700900123,hardware_only,Unit 1,Dale Street,Manchester,nan,M1 1AA,ada@acme.example,Bob Smith,bob@acme.example,\n")
+	out := filepath.Join(t.TempDir(), "onboarding.xlsx")
+	r := h.run("convert", in, out)
+	require.Equal(t, exitcode.OK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "warning: legacy.csv row 1, column secret (B): is ignored")
+	assert.Contains(t, r.stderr, "Wrote "+out+": 1 customer, 1 user, 0 orders.")
+	assert.NotContains(t, r.stderr, "s3cret")
+
+	wb, err := sheet.Read(out, sheet.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, sheet.FormatXLSX, wb.Format)
+	assert.Empty(t, wb.Problems, "the converted file is clean: no credentials, no nan, numbers as text")
+	require.Len(t, wb.Users, 1)
+	assert.Equal(t, "row2-user1", wb.Users[0].Ref)
+	assert.Equal(t, "row2", wb.Users[0].CustomerRef)
+	assert.Equal(t, "0161", wb.Users[0].AreaCode)
+	assert.Equal(t, "01614960000", wb.Customers[0].Number)
+	assert.Equal(t, exitcode.OK, h.run("validate", out).code)
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "s3cret")
+
+	assert.Equal(t, exitcode.Usage, h.run("convert", in, out).code, "never overwrites without --force")
+	assert.Equal(t, exitcode.Usage, h.run("convert", writeFile(t, "x.txt", "hi"), filepath.Join(t.TempDir(), "o.xlsx")).code)
+	assert.Empty(t, h.srv.Requests())
 }

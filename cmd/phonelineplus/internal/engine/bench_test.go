@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	pl "github.com/phonelineplus-go/phonelineplus"
 	"github.com/phonelineplus-go/phonelineplus/phonelineplustest"
@@ -59,7 +60,11 @@ func runOnboardingBench(t *testing.T, latency time.Duration) benchResult {
 		srv := phonelineplustest.NewServer(opts...)
 		t.Cleanup(srv.Close)
 		id, secret := srv.Credentials()
-		c, err := pl.New(id, secret, pl.WithBaseURL(srv.URL()), pl.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
+		// The command's limiter: the SDK's spacing (100 a minute plus its
+		// 1 ms margin, burst 1), its slots served by priority.
+		bucket := rate.NewLimiter(rate.Every(budgetSlot+time.Millisecond), 1)
+		c, err := pl.New(id, secret, pl.WithBaseURL(srv.URL()), pl.WithHTTPClient(&http.Client{Transport: srv.Transport()}),
+			pl.WithLimiter(NewPriorityLimiter(bucket)))
 		require.NoError(t, err)
 		e := &Engine{API: &SDK{Client: c}, Journal: openJournal(t)}
 		start := time.Now()

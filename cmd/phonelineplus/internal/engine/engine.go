@@ -24,8 +24,9 @@ const DefaultConcurrency = 32
 // number is in another order in flight is retried with the next number.
 const DefaultMaxNumberSwaps = 5
 
-// DefaultSettleWindow is how long after an unsettled create was recorded
-// a lookup keeps looking before it counts the resource as absent.
+// DefaultSettleWindow is the settle window the command uses by default:
+// how long a lookup of a create whose outcome is unknown keeps looking
+// before it counts the resource as absent (the SDK's default too).
 const DefaultSettleWindow = 10 * time.Second
 
 // Engine runs a Job. Its zero value is not usable: API and Journal are
@@ -36,7 +37,7 @@ type Engine struct {
 	Observe        func(Event)   // called for every step that changes state, one call at a time; may be nil
 	Concurrency    int           // customers in parallel; DefaultConcurrency if 0
 	MaxNumberSwaps int           // DefaultMaxNumberSwaps if 0
-	SettleWindow   time.Duration // DefaultSettleWindow if 0
+	SettleWindow   time.Duration // how long an earlier run's unsettled create is looked for; 0 looks once
 }
 
 // Event reports a step that reached a state (Type "step") or started to
@@ -112,7 +113,7 @@ type run struct {
 
 func (e *Engine) newRun(stop, work context.Context, job *Job) (*run, error) {
 	r := &run{e: e, stop: stop, work: work, job: job, steps: map[key]journal.Step{}}
-	r.pools = &pools{api: e.API, onReq: func(Call) {}, m: map[string]*pool{}}
+	r.pools = &pools{api: e.API, ctx: work, m: map[string]*pool{}}
 	steps, err := e.Journal.Steps(work)
 	if err != nil {
 		return nil, err
@@ -138,6 +139,7 @@ func (e *Engine) Run(stop, work context.Context, job *Job) (Summary, error) {
 		return Summary{}, err
 	}
 	err = r.prepare()
+	defer r.pools.wg.Wait()
 	defer r.background.Wait()
 	if err != nil {
 		return r.summary(), err
@@ -284,7 +286,7 @@ func (r *run) prepare() error {
 		close(r.products)
 	}
 	for _, area := range r.prefetchAreas() {
-		r.background.Go(func() { r.pools.get(area).prefetch(r.work) })
+		r.pools.get(area).prefetch()
 	}
 	if needCustomers {
 		all, err := r.e.API.ListCustomers(r.work, nil)
@@ -508,12 +510,14 @@ func (r *run) existingUsers(c *Customer, cs journal.Step) ([]pl.User, error) {
 }
 
 // lookUp looks up the resource of an unsettled step, and keeps looking
-// until the settle window since its intent was recorded has passed: a
-// create the gateway timed out may still commit. listed says that the
-// caller has just looked (in a list it fetched), so the first look is
-// skipped.
-func lookUp[T any](r *run, prev journal.Step, s *journal.Step, listed bool, find func(*Call) (*T, error)) (*T, error) {
-	deadline := prev.Updated.Add(cmp.Or(r.e.SettleWindow, DefaultSettleWindow))
+// for the settle window: a create the gateway timed out may still commit.
+// The window runs from now, not from the intent: the earlier run may have
+// sent the create long after recording the intent (it waited for the
+// budget, or for a Retry-After), but it sent it before it ended, so
+// before now. listed says that the caller has just looked (in a list it
+// fetched), so the first look is skipped.
+func lookUp[T any](r *run, s *journal.Step, listed bool, find func(*Call) (*T, error)) (*T, error) {
+	deadline := time.Now().Add(r.e.SettleWindow)
 	err := fmt.Errorf("%s %s: %w", s.Kind, s.Ref, pl.ErrNotFound)
 	for delay := time.Second; ; delay *= 2 {
 		if !listed {
@@ -572,27 +576,31 @@ func (r *run) ensureCustomer(c *Customer, prev journal.Step) journal.Step {
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
-		found, err := lookUp(r, prev, &s, req.Email == "", func(call *Call) (*pl.Customer, error) {
+		found, err := lookUp(r, &s, req.Email == "", func(call *Call) (*pl.Customer, error) {
 			return r.e.API.FindCustomer(r.work, req, call)
 		})
 		if done, st := settled(r, s, found, err, func(c *pl.Customer) string { return c.ID }); done {
 			return st
 		}
 	}
+	var from *pool // where this attempt's number came from
 	for swaps := 0; ; swaps++ {
 		if pooled && req.Number.NumberE164 == "" {
 			n, err := r.pools.get(c.AreaCode).take(r.work)
 			if err != nil {
 				return r.finish(s, "", "", err)
 			}
-			req.Number.NumberE164 = n
+			req.Number.NumberE164, from = n, r.pools.get(c.AreaCode)
 		}
 		s.Number, s.State = req.Number.NumberE164, journal.StateIntent
 		if !r.put(s) {
+			from.doneIfTaken()
 			return s
 		}
 		var call Call
-		cust, outcome, err := r.e.API.CreateOrFindCustomer(r.work, req, &call)
+		cust, outcome, err := r.e.API.CreateOrFindCustomer(withPriority(r.work, priorityCustomer), req, &call)
+		from.doneIfTaken()
+		from = nil
 		s.Attempts += call.Attempts
 		s.RequestID = cmp.Or(call.RequestID, s.RequestID)
 		if pooled && errors.Is(err, pl.ErrNumberInFlight) && swaps < cmp.Or(r.e.MaxNumberSwaps, DefaultMaxNumberSwaps) {
@@ -621,15 +629,19 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 	req := u.Request
 	if m := MatchUser(existing, req.Email); m != nil {
 		outcome := OutcomeAdopted
-		if unsettled(prev) {
+		if unsettled(prev) && prev.Outcome != string(OutcomeAdopted) {
 			outcome = OutcomeFound
+		}
+		if outcome == OutcomeAdopted && wantsDDI(u) && m.PhoneNumber == "" {
+			r.allocate(u, custID, m.ID, s)
+			return
 		}
 		r.finish(s, m.ID, outcome, nil)
 		return
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
-		found, err := lookUp(r, prev, &s, true, func(call *Call) (*pl.User, error) {
+		found, err := lookUp(r, &s, true, func(call *Call) (*pl.User, error) {
 			return r.e.API.FindUser(r.work, custID, req.Email, call)
 		})
 		if done, _ := settled(r, s, found, err, func(u *pl.User) string { return u.ID }); done {
@@ -640,6 +652,7 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 	if pooled && s.Number != "" {
 		req.PhoneNumber = s.Number
 	}
+	var from *pool // where this attempt's number came from
 	for swaps := 0; ; swaps++ {
 		if pooled && req.PhoneNumber == "" {
 			n, err := r.pools.get(u.AreaCode).take(r.work)
@@ -647,14 +660,17 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 				r.finish(s, "", "", err)
 				return
 			}
-			req.PhoneNumber = n
+			req.PhoneNumber, from = n, r.pools.get(u.AreaCode)
 		}
 		s.Number, s.State = e164(req.PhoneNumber), journal.StateIntent
 		if !r.put(s) {
+			from.doneIfTaken()
 			return
 		}
 		var call Call
-		user, outcome, err := r.e.API.CreateOrFindUser(r.work, custID, req, &call)
+		user, outcome, err := r.e.API.CreateOrFindUser(withPriority(r.work, priorityUser), custID, req, &call)
+		from.doneIfTaken()
+		from = nil
 		s.Attempts += call.Attempts
 		s.RequestID = cmp.Or(call.RequestID, s.RequestID)
 		if pooled && errors.Is(err, pl.ErrNumberInFlight) && swaps < cmp.Or(r.e.MaxNumberSwaps, DefaultMaxNumberSwaps) {
@@ -666,6 +682,54 @@ func (r *run) ensureUser(c *Customer, u *User, custID string, existing []pl.User
 			id = user.ID
 		}
 		r.finish(s, id, outcome, err)
+		return
+	}
+}
+
+// wantsDDI reports whether a user row asks for a DDI.
+func wantsDDI(u *User) bool { return u.Request.PhoneNumber != "" || u.AreaCode != "" }
+
+// allocate gives a user that already existed the DDI its row asks for:
+// the number is added to the customer (create-or-find: it may be the
+// customer's already, from an interrupted run) and allocated to the user
+// (a PUT, safe to send again). Its intent is recorded as adopted, so a
+// resumed run allocates again instead of taking the user as found.
+func (r *run) allocate(u *User, custID, userID string, s journal.Step) {
+	pooled := u.Request.PhoneNumber == ""
+	n := u.Request.PhoneNumber
+	if pooled {
+		n = s.Number
+	}
+	var from *pool // where this attempt's number came from
+	for swaps := 0; ; swaps++ {
+		if n == "" {
+			var err error
+			if n, err = r.pools.get(u.AreaCode).take(r.work); err != nil {
+				r.finish(s, "", "", err)
+				return
+			}
+			from = r.pools.get(u.AreaCode)
+		}
+		s.Number, s.State, s.Outcome = e164(n), journal.StateIntent, string(OutcomeAdopted)
+		if !r.put(s) {
+			from.doneIfTaken()
+			return
+		}
+		var call Call
+		ctx := withPriority(r.work, priorityUser)
+		num, _, err := r.e.API.CreateOrFindNumber(ctx, custID, pl.NumberCreateRequest{NumberE164: n}, &call)
+		if err == nil {
+			_, err = r.e.API.AllocateNumber(ctx, custID, num.ID, userID, &call)
+		}
+		from.doneIfTaken()
+		from = nil
+		s.Attempts += call.Attempts
+		s.RequestID = cmp.Or(call.RequestID, s.RequestID)
+		if pooled && errors.Is(err, pl.ErrNumberInFlight) && swaps < cmp.Or(r.e.MaxNumberSwaps, DefaultMaxNumberSwaps) {
+			n = ""
+			continue
+		}
+		r.finish(s, userID, OutcomeAdopted, err)
 		return
 	}
 }
@@ -730,7 +794,7 @@ func (r *run) ensureOrder(c *Customer, o *Order, custID string) {
 	}
 	if unsettled(prev) {
 		r.emit(Event{Type: "settle", Kind: s.Kind, Sheet: s.Sheet, Row: s.Row, Ref: s.Ref})
-		found, err := lookUp(r, prev, &s, false, func(call *Call) (*pl.Order, error) {
+		found, err := lookUp(r, &s, false, func(call *Call) (*pl.Order, error) {
 			return r.e.API.FindOrder(r.work, custID, req, call)
 		})
 		switch {
@@ -752,7 +816,7 @@ func (r *run) ensureOrder(c *Customer, o *Order, custID string) {
 		return
 	}
 	var call Call
-	ord, outcome, err := r.e.API.CreateOrFindOrder(r.work, custID, req, &call)
+	ord, outcome, err := r.e.API.CreateOrFindOrder(withPriority(r.work, priorityOrder), custID, req, &call)
 	s.Attempts += call.Attempts
 	s.RequestID = cmp.Or(call.RequestID, s.RequestID)
 	id := ""

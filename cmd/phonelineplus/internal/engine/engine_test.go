@@ -178,3 +178,32 @@ func stepOf(t *testing.T, j *journal.Journal, kind journal.Kind, ref string) (jo
 	}
 	return journal.Step{}, false
 }
+
+func TestRunAllocatesADDIToAUserThatExisted(t *testing.T) {
+	t.Parallel()
+	const custID, userID = "5b0c1f9e-0000-4000-8000-000000000010", "5b0c1f9e-0000-4000-8000-000000000011"
+	srv, api := newFakeAPI(t, nil,
+		phonelineplustest.WithCustomer(phonelineplustest.Customer{CustomerID: custID, CompanyName: "Customer 000 Ltd",
+			FullName: "Owner 000", Email: "owner000@example.co.uk", Plan: "hardware_only_cp"}),
+		phonelineplustest.WithUser(custID, phonelineplustest.User{ID: userID, FullName: "User 000-0", Email: "user000-0@example.co.uk"}))
+	j := openJournal(t)
+	job := testJob(1, 1)
+	e := &Engine{API: api, Journal: j}
+	plan, err := e.Plan(t.Context(), job)
+	require.NoError(t, err)
+	assert.Equal(t, map[Action]int{ActionAdopt: 2, ActionCreate: 1}, plan.Count())
+
+	before := len(srv.Requests())
+	sum, err := e.Run(t.Context(), t.Context(), job)
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Done: 3}, sum)
+	assert.Equal(t, plan.Requests-1, len(srv.Requests())-before, "as planned (the token is cached)")
+	s, _ := stepOf(t, j, journal.KindUser, "U000-0")
+	assert.Equal(t, "adopted", s.Outcome)
+	assert.Equal(t, userID, s.ResourceID)
+	nums := srv.Numbers(custID)
+	require.Len(t, nums, 1)
+	assert.Equal(t, s.Number, nums[0].NumberE164)
+	assert.Equal(t, userID, nums[0].AllocatedTo.UserID)
+	assert.Len(t, srv.Snapshot().Users, 2, "no user was created")
+}

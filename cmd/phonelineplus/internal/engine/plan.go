@@ -107,6 +107,7 @@ func (e *Engine) Plan(ctx context.Context, job *Job) (*Plan, error) {
 	}
 	err = r.prepare()
 	r.background.Wait()
+	r.pools.wg.Wait()
 	if err != nil {
 		return nil, err
 	}
@@ -207,9 +208,17 @@ func (e *Engine) Plan(ctx context.Context, job *Job) (*Plan, error) {
 			case had && us.State == journal.StateDone:
 				row.Action, row.ID = ActionDone, us.ResourceID
 			case MatchUser(existing, u.Request.Email) != nil:
-				row.Action, row.ID = ActionAdopt, MatchUser(existing, u.Request.Email).ID
-				if had && unsettled(us) {
+				m := MatchUser(existing, u.Request.Email)
+				row.Action, row.ID = ActionAdopt, m.ID
+				allocation := had && unsettled(us) && us.Outcome == string(OutcomeAdopted)
+				if had && unsettled(us) && !allocation {
 					row.Action, row.Detail = ActionSettle, "found: the earlier create happened"
+				} else if wantsDDI(u) && m.PhoneNumber == "" {
+					row.Detail = "its DDI is added and allocated to it"
+					p.Requests += 2
+					if u.Request.PhoneNumber == "" && us.Number == "" {
+						usePool(u.AreaCode)
+					}
 				}
 			default:
 				row.Action = ActionCreate

@@ -33,16 +33,17 @@ func TestPlanCountsExactlyTheRequestsOfTheRun(t *testing.T) {
 	assert.Equal(t, "U003-2", plan.EmailsInUse[0].Ref)
 	assert.Contains(t, plan.EmailsInUse[0].Where, "Elsewhere Ltd")
 	require.Len(t, plan.Pools, 1)
-	assert.Equal(t, PoolCheck{AreaCode: "0161", Needed: 14, Seen: 20, Covered: true}, plan.Pools[0])
+	assert.Equal(t, PoolCheck{AreaCode: "0161", Needed: 15, Seen: 20, Covered: true}, plan.Pools[0])
 	steps, err := j.Steps(t.Context())
 	require.NoError(t, err)
 	assert.Empty(t, steps, "plan writes nothing")
 
 	// 1 token + 1 products + 4 customers + 2 for the adopted one (its
 	// create meets the email conflict, then the lookup) + 1 users list
-	// (the adopted customer's) + 14 users + 1 page of numbers + 5 orders.
-	assert.Equal(t, 29, plan.Requests)
-	assert.Equal(t, 28*600*time.Millisecond, plan.Duration(100))
+	// (the adopted customer's) + 14 users + 2 to give the adopted user its
+	// DDI (the number, its allocation) + 1 page of numbers + 5 orders.
+	assert.Equal(t, 31, plan.Requests)
+	assert.Equal(t, 30*600*time.Millisecond, plan.Duration(100))
 
 	before := len(srv.Requests())
 	id, secret := srv.Credentials()

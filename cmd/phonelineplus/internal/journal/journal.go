@@ -27,11 +27,11 @@ import (
 // Kind is what a step creates.
 type Kind string
 
-// The step kinds, in the order a customer's steps run.
+// The step kinds, in the order a customer's steps run. A DDI allocated to
+// a user that already existed is part of the user's step.
 const (
 	KindCustomer Kind = "customer"
 	KindUser     Kind = "user"
-	KindNumber   Kind = "number" // a DDI allocated to an existing user
 	KindOrder    Kind = "order"
 )
 
@@ -71,7 +71,7 @@ type Step struct {
 	Hash  string // the row's content hash when the step was planned
 	State State
 
-	ParentID   string // the customer ID for users, numbers and orders
+	ParentID   string // the customer ID for users and orders
 	ResourceID string // the created, found or adopted resource
 	Outcome    string // "created", "found" (after an unknown outcome) or "adopted"
 	Number     string // the DDI the create used or is about to use
@@ -180,12 +180,12 @@ func (j *Journal) Delete(ctx context.Context, kind Kind, ref string) error {
 	return nil
 }
 
-// Steps returns every step, customers first, then users, numbers and
-// orders, each in input row order.
+// Steps returns every step, customers first, then users and orders, each
+// in input row order.
 func (j *Journal) Steps(ctx context.Context) ([]Step, error) {
 	rows, err := j.db.QueryContext(ctx, `SELECT kind, ref, sheet, row, hash, state, parent_id, resource_id, outcome,
 		number, attempts, category, request_id, reason, updated FROM steps
-		ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'user' THEN 1 WHEN 'number' THEN 2 ELSE 3 END, row, ref`)
+		ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'user' THEN 1 ELSE 2 END, row, ref`)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}

@@ -122,35 +122,40 @@ func (r *reader) refersTo(row Row, column, ref, target string, refs map[string]i
 // customers and users; key normalises a value for the comparison.
 func (r *reader) uniqueValues(what, why string, key func(string) string) {
 	type placed struct {
-		row    Row
-		column string
+		row      Row
+		column   string
+		customer string // the customer's ref, for a customers row
 	}
 	seen := make(map[string]placed)
-	check := func(row Row, column, v string) {
+	check := func(row Row, column, v string, customer, owner string) {
 		if v == "" {
 			return
 		}
 		k := key(v)
-		if prev, dup := seen[k]; dup {
-			at := prev.row.Problem(SeverityError, prev.column, "")
-			r.add(row.Problem(SeverityError, column,
-				fmt.Sprintf("this %s is also on %s row %d (%s): %s", what, at.Sheet, at.Line, at.Column, why)))
+		prev, dup := seen[k]
+		if !dup {
+			seen[k] = placed{row, column, customer}
 			return
 		}
-		seen[k] = placed{row, column}
+		at := prev.row.Problem(SeverityError, prev.column, "")
+		msg := fmt.Sprintf("this %s is also on %s row %d (%s): %s", what, at.Sheet, at.Line, at.Column, why)
+		if what == "email" && prev.customer != "" && prev.customer == owner {
+			msg = fmt.Sprintf("is the email of the customer's primary contact (%s row %d), whom the API creates with the customer: leave this user out", at.Sheet, at.Line)
+		}
+		r.add(row.Problem(SeverityError, column, msg))
 	}
 	for _, c := range r.wb.Customers {
 		if what == "email" {
-			check(c.Row, "email", c.Email)
+			check(c.Row, "email", c.Email, c.Ref, "")
 		} else {
-			check(c.Row, "number", c.Number)
+			check(c.Row, "number", c.Number, c.Ref, "")
 		}
 	}
 	for _, u := range r.wb.Users {
 		if what == "email" {
-			check(u.Row, "email", u.Email)
+			check(u.Row, "email", u.Email, "", u.CustomerRef)
 		} else {
-			check(u.Row, "phone_number", u.PhoneNumber)
+			check(u.Row, "phone_number", u.PhoneNumber, "", u.CustomerRef)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -9,6 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // readCSVFolder reads customers.csv, users.csv and orders.csv from dir.
@@ -59,7 +63,7 @@ func (r *reader) readCSVFile(sheet, path string) error {
 	if fi, err := f.Stat(); err == nil && fi.Size() > r.opts.MaxBytes {
 		return r.sheetErr(filepath.Base(path), 0, ErrTooLarge, "is %d bytes, more than the limit of %d", fi.Size(), r.opts.MaxBytes)
 	}
-	return r.readSheet(sheet, filepath.Base(path), r.csvRows(f))
+	return r.readSheet(sheet, filepath.Base(path), r.csvRows(f, filepath.Base(path)))
 }
 
 // csvSource streams the records of a CSV file. A UTF-8 byte order mark
@@ -67,19 +71,42 @@ func (r *reader) readCSVFile(sheet, path string) error {
 type csvSource struct {
 	r     *csv.Reader
 	limit *io.LimitedReader
-	first bool
 }
 
-func (r *reader) csvRows(in io.Reader) *csvSource {
+// sniffBytes is how much of a CSV file is looked at to tell UTF-8 from
+// Windows-1252.
+const sniffBytes = 64 << 10
+
+// csvRows streams the CSV in; sheet names it in a warning. A file that is
+// not UTF-8 is read as Windows-1252, what Excel on Windows saves as "CSV"
+// (a UK partner's "£" or "é"), with a warning.
+func (r *reader) csvRows(in io.Reader, sheet string) *csvSource {
 	lr := &io.LimitedReader{R: in, N: r.opts.MaxBytes + 1}
-	br := bufio.NewReader(lr)
-	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+	br := bufio.NewReaderSize(lr, sniffBytes)
+	var text io.Reader = br
+	if b, _ := br.Peek(sniffBytes); bytes.HasPrefix(b, []byte("\ufeff")) {
 		_, _ = br.Discard(3)
+	} else if !validUTF8Prefix(b) {
+		text = charmap.Windows1252.NewDecoder().Reader(br)
+		r.add(Problem{Severity: SeverityWarning, Sheet: sheet,
+			Message: `is not UTF-8 text: read as Windows-1252 (Excel's "CSV" format); save it as "CSV UTF-8" to be sure of every character`})
 	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1 // rows may be shorter or longer than the header
 	cr.ReuseRecord = true
-	return &csvSource{r: cr, limit: lr, first: true}
+	return &csvSource{r: cr, limit: lr}
+}
+
+// validUTF8Prefix reports whether b is UTF-8, allowing a rune cut at its
+// end.
+func validUTF8Prefix(b []byte) bool {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return true
+		}
+		b = b[:len(b)-1]
+	}
+	return len(b) == 0
 }
 
 // Next returns the next record, or io.EOF.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -48,7 +49,7 @@ func isLegacyHeader(header []string) bool {
 
 // readLegacyCSV reads a single CSV file, which must be in the Python layout.
 func (r *reader) readLegacyCSV(f *os.File) error {
-	src := r.csvRows(f)
+	src := r.csvRows(f, filepath.Base(f.Name()))
 	header, err := src.Next()
 	if err != nil && err != io.EOF {
 		return r.fileErr(err, "%v", err)
@@ -57,7 +58,7 @@ func (r *reader) readLegacyCSV(f *os.File) error {
 		return r.notWorkbook("is a single CSV file, but not in the Python bulk processor's layout: give a folder holding customers.csv, users.csv and orders.csv, or an .xlsx workbook")
 	}
 	r.wb.Format = FormatLegacy
-	return r.readLegacyRows(header, src, "")
+	return r.readLegacyRows(header, src, filepath.Base(f.Name()))
 }
 
 // readLegacy reads the sheet name of an XLSX workbook in the Python layout.
@@ -77,11 +78,9 @@ type legacyFamily struct {
 }
 
 // readLegacyRows maps the Python layout's columns to customers and users.
-// sheet is the sheet's name ("" for a CSV file, whose name is used).
+// sheet is the sheet's name, or the CSV file's.
 func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) error {
-	if sheet == "" {
-		sheet = "csv"
-	}
+	header = slices.Clone(header) // a CSV source reuses its record
 	if len(header) > r.opts.MaxColumns {
 		return r.sheetErr(sheet, 1, ErrTooLarge, "has %d columns, more than the limit of %d", len(header), r.opts.MaxColumns)
 	}
@@ -144,22 +143,7 @@ func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) er
 		}
 	})
 	defaulted := false
-	line := 1
-	for {
-		cells, err := src.Next()
-		if err == io.EOF {
-			return nil
-		}
-		line++
-		if err != nil {
-			return r.readErr(sheet, line, err)
-		}
-		if line-1 > r.opts.MaxRows {
-			return r.sheetErr(sheet, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)
-		}
-		if blankRow(cells) {
-			continue
-		}
+	return r.eachRow(sheet, src, func(line int, cells []string) {
 		custVals := make([]string, len(cs.columns))
 		userVals := make(map[int][]string, len(users))
 		for i, raw := range cells {
@@ -209,7 +193,7 @@ func (r *reader) readLegacyRows(header []string, src rowSource, sheet string) er
 			}
 			r.build(Row{Sheet: SheetUsers, Line: line, loc: users[n].loc}, vals)
 		}
-	}
+	})
 }
 
 // legacyCell reads a cell of the Python layout: as normCell, and the text

@@ -3,7 +3,6 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,13 +22,14 @@ func writeFile(t testing.TB, name string, b []byte) string {
 	return path
 }
 
-// zipOf builds a zip file of the given entries.
-func zipOf(t testing.TB, entries map[string][]byte) []byte {
+// zipOf builds a zip file of the given entries, compressed with method
+// (zip.Deflate, or zip.Store to save the compressing time).
+func zipOf(t testing.TB, method uint16, entries map[string][]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for name, data := range entries {
-		w, err := zw.Create(name)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method})
 		require.NoError(t, err)
 		_, err = w.Write(data)
 		require.NoError(t, err)
@@ -131,17 +131,17 @@ func TestMalformedFilesAreRefusedNamingTheFile(t *testing.T) {
 			return writeFile(t, "old.xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 512)...)), Options{}
 		}, ErrNotWorkbook, "old .xls file or a password-protected workbook"},
 		{"zip that is not a workbook", func(t *testing.T) (string, Options) {
-			return writeFile(t, "z.xlsx", zipOf(t, map[string][]byte{"hello.txt": []byte("hi")})), Options{}
+			return writeFile(t, "z.xlsx", zipOf(t, zip.Deflate, map[string][]byte{"hello.txt": []byte("hi")})), Options{}
 		}, ErrNotWorkbook, "z.xlsx: "},
 		{"truncated workbook", func(t *testing.T) (string, Options) {
 			b := realXLSX(t)
 			return writeFile(t, "cut.xlsx", b[:len(b)/2]), Options{}
 		}, ErrNotWorkbook, "cut.xlsx: is a zip file but not an XLSX workbook"},
-		{"zip bomb (70 MiB of zeros)", func(t *testing.T) (string, Options) {
-			return writeFile(t, "bomb.xlsx", zipOf(t, map[string][]byte{"[Content_Types].xml": nil, "xl/worksheets/sheet1.xml": make([]byte, 70<<20)})), Options{}
-		}, ErrTooLarge, "bomb.xlsx: decompresses to more than 67108864 bytes"},
+		{"zip bomb (2 MiB of zeros past a 1 MiB limit)", func(t *testing.T) (string, Options) {
+			return writeFile(t, "bomb.xlsx", zipOf(t, zip.Deflate, map[string][]byte{"[Content_Types].xml": nil, "xl/worksheets/sheet1.xml": make([]byte, 2<<20)})), Options{MaxBytes: 1 << 20}
+		}, ErrTooLarge, "bomb.xlsx: decompresses to more than 1048576 bytes"},
 		{"zip bomb with a lying size", func(t *testing.T) (string, Options) {
-			return writeFile(t, "liar.xlsx", lyingZip(t, 8<<20)), Options{}
+			return writeFile(t, "liar.xlsx", lyingZip(t, 1<<20)), Options{}
 		}, ErrNotWorkbook, "liar.xlsx: is a zip file but not an XLSX workbook"},
 		{"file over MaxBytes", func(t *testing.T) (string, Options) {
 			return writeFile(t, "big.xlsx", realXLSX(t)), Options{MaxBytes: 1000}
@@ -206,7 +206,9 @@ func TestMalformedFilesAreRefusedNamingTheFile(t *testing.T) {
 				assert.ErrorIs(t, err, tc.is)
 			}
 			var p *Problem
-			assert.False(t, errors.As(err, &p) && p == nil)
+			require.ErrorAs(t, err, &p, "a *Problem, placed")
+			assert.Equal(t, path, p.Path)
+			assert.Equal(t, SeverityError, p.Severity)
 		})
 	}
 }
@@ -266,6 +268,8 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 			[]cellWant{{SheetCustomers, 3, "email", "this email is also on customers"}}},
 		{"customer email reused by a user", func(b *book) { b.set(SheetUsers, 1, "email", "bea@beta.example") },
 			[]cellWant{{SheetUsers, 2, "email", "this email is also on customers"}}},
+		{"the primary contact listed again as a user", func(b *book) { b.set(SheetUsers, 1, "email", "ada@acme.example") },
+			[]cellWant{{SheetUsers, 2, "email", "is the email of the customer's primary contact"}}},
 		{"user email twice", func(b *book) { b.set(SheetUsers, 2, "email", "bob@acme.example") },
 			[]cellWant{{SheetUsers, 3, "email", "this email is also on users"}}},
 		{"number twice in other forms", func(b *book) { b.set(SheetCustomers, 1, "number", "+44 161 496 0001") },
@@ -331,24 +335,19 @@ func TestMalformedRowsAreReportedAtTheirCell(t *testing.T) {
 			[]cellWant{{SheetOrders, 3, "sku", "may contain only letters, digits"}}},
 		{"order sku with a dot mapped to a user", func(b *book) { b.set(SheetOrders, 1, "sku", "W73.P") },
 			[]cellWant{{SheetOrders, 2, "sku", "is not a SKU code"}}},
-		{"invalid UTF-8", func(b *book) { b.set(SheetCustomers, 1, "company_name", "Caf\xe9 Ltd") },
-			[]cellWant{{SheetCustomers, 2, "company_name", "is not valid UTF-8"}}},
+		{"quantity over 10000", func(b *book) { b.set(SheetOrders, 1, "quantity", "10001") },
+			[]cellWant{{SheetOrders, 2, "quantity", "must be a whole number from 1 to 10000"}}},
 	}
 	for _, tc := range cases {
 		for _, f := range formats {
-			if f.name == "xlsx" && tc.name == "invalid UTF-8" {
-				continue // excelize itself refuses to write it
-			}
 			t.Run(tc.name+"/"+f.name, func(t *testing.T) {
 				t.Parallel()
 				b := baseBook().clone()
 				tc.mutate(b)
 				wb, err := Read(f.write(b, t), Options{})
 				require.NoError(t, err)
-				off := &offline{}
-				found, err := validate(t.Context(), wb, off)
+				found, err := Validate(wb)
 				require.NoError(t, err)
-				assert.Zero(t, off.sent.Load(), "nothing is sent")
 				all := append(wb.Problems, found...)
 				for _, w := range tc.want {
 					assertProblemAt(t, all, f.sheet(w.sheet), w)
@@ -432,4 +431,17 @@ func TestProblemsPastTheCapAreCounted(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, wb.Problems, 11)
 	assert.Contains(t, wb.Problems[10].Message, "more problems not shown")
+}
+
+func TestInvalidUTF8PastTheSniffedStartIsReportedAtItsCell(t *testing.T) {
+	t.Parallel()
+	b := baseBook()
+	for i := range 2000 { // about 100 KiB of valid rows first
+		b.add(SheetCustomers, row(fmt.Sprintf("x%d", i), "phoneline_plus", "Co", "Name", "07700900123", fmt.Sprintf("x%d@example.com", i)))
+	}
+	b.add(SheetCustomers, row("late", "phoneline_plus", "Caf\xe9 Ltd", "Name", "07700900123", "late@example.com"))
+	wb, err := Read(b.csvDir(t), Options{})
+	require.NoError(t, err)
+	require.Len(t, wb.Problems, 1, "%v", wb.Problems)
+	assert.Equal(t, "customers.csv row 2004, column company_name (C): is not valid UTF-8 text: save the file as UTF-8", wb.Problems[0].Error())
 }

@@ -4,10 +4,10 @@
 // Every cell is read as text. Rows refer to each other by their ref: a user
 // names its customer's ref, an order line names its customer's ref and,
 // optionally, the ref of the user who gets the device. Read checks the shape
-// of the file (sheets, columns, refs, duplicate emails) and reports every
-// problem with its sheet, row and column; the field rules of the API are
-// checked by the caller with the SDK (see the validate command), so there is
-// one source of truth for them.
+// of the file (sheets, columns, refs, duplicate emails and numbers) and
+// Validate checks every row with the SDK's own request validation, offline,
+// so the API's field rules have one source of truth. Both report every
+// problem with its sheet, row and column.
 //
 // Read is safe against hostile files: the decompressed size of an XLSX file
 // and the number of rows per sheet are capped, and rows are streamed, so

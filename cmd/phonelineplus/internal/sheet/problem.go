@@ -29,7 +29,13 @@ type Problem struct {
 	Col      int    // the column's position, 1-based; 0 when unknown
 	Field    string // the API field the column feeds ("email", "address.postcode"), when known
 	Message  string
+
+	cause error // for a problem that stopped reading: ErrNotWorkbook, ErrTooLarge or an I/O error
 }
+
+// Unwrap returns the cause of a problem that stopped reading (it matches
+// ErrNotWorkbook or ErrTooLarge), or nil.
+func (p *Problem) Unwrap() error { return p.cause }
 
 // Error formats the problem as "users row 7, column email (D): is not an
 // email address".

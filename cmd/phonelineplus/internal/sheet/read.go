@@ -61,20 +61,12 @@ var ErrNotWorkbook = errors.New("not an XLSX workbook or a folder of CSV files")
 // the limits of Options.
 var ErrTooLarge = errors.New("input too large")
 
-// fatal is a Problem that stops reading; it unwraps to a sentinel.
-type fatal struct {
-	Problem
-	err error
-}
-
-func (f *fatal) Error() string { return f.Problem.Error() }
-func (f *fatal) Unwrap() error { return f.err }
-
 // Read reads the workbook at path: an .xlsx file, a folder holding
 // customers.csv, users.csv and orders.csv, or a workbook or CSV file in the
 // Python bulk processor's layout. A problem with the input as a whole (not
 // a workbook, too large, no customers sheet, a missing required column) is
-// returned as the error, a *Problem; problems with rows and cells are
+// returned as the error, a *Problem matching ErrNotWorkbook or ErrTooLarge
+// when it is one of those; problems with rows and cells are
 // collected in the Workbook's Problems, each naming its sheet, row and
 // column.
 func Read(path string, opts Options) (*Workbook, error) {
@@ -153,7 +145,7 @@ type reader struct {
 }
 
 func (r *reader) fileErr(err error, format string, args ...any) error {
-	return &fatal{Problem: Problem{Severity: SeverityError, Path: r.wb.Path, Message: fmt.Sprintf(format, args...)}, err: err}
+	return &Problem{Severity: SeverityError, Path: r.wb.Path, Message: fmt.Sprintf(format, args...), cause: err}
 }
 
 func (r *reader) notWorkbook(msg string) error { return r.fileErr(ErrNotWorkbook, "%s", msg) }
@@ -164,7 +156,7 @@ func (r *reader) tooLarge(format string, args ...any) error {
 
 // sheetErr is a problem with a whole sheet that stops reading.
 func (r *reader) sheetErr(sheet string, line int, err error, format string, args ...any) error {
-	return &fatal{Problem: Problem{Severity: SeverityError, Path: r.wb.Path, Sheet: sheet, Line: line, Message: fmt.Sprintf(format, args...)}, err: err}
+	return &Problem{Severity: SeverityError, Path: r.wb.Path, Sheet: sheet, Line: line, Message: fmt.Sprintf(format, args...), cause: err}
 }
 
 // readErr is a failure to read a sheet's row.
@@ -215,6 +207,15 @@ func (r *reader) readSheet(name, fileName string, src rowSource) error {
 		return err
 	}
 	loc := newLocation(fileName, s, cols)
+	return r.eachRow(fileName, src, func(line int, cells []string) {
+		vals := r.cells(fileName, line, s, cols, cells)
+		r.build(Row{Sheet: name, Line: line, loc: loc}, vals)
+	})
+}
+
+// eachRow calls f with each non-blank row after the header and its line
+// number, and stops at the row limit.
+func (r *reader) eachRow(sheet string, src rowSource, f func(line int, cells []string)) error {
 	line := 1
 	for {
 		cells, err := src.Next()
@@ -223,16 +224,14 @@ func (r *reader) readSheet(name, fileName string, src rowSource) error {
 		}
 		line++
 		if err != nil {
-			return r.readErr(fileName, line, err)
+			return r.readErr(sheet, line, err)
 		}
 		if line-1 > r.opts.MaxRows {
-			return r.sheetErr(fileName, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)
+			return r.sheetErr(sheet, line, ErrTooLarge, "has more than %d rows: split the file", r.opts.MaxRows)
 		}
-		if blankRow(cells) {
-			continue
+		if !blankRow(cells) {
+			f(line, cells)
 		}
-		vals := r.cells(fileName, line, s, cols, cells)
-		r.build(Row{Sheet: name, Line: line, loc: loc}, vals)
 	}
 }
 

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,7 +42,7 @@ func TestReadsAValidWorkbookInBothFormats(t *testing.T) {
 			assert.Equal(t, "M1 1AA", o.Delivery.Postcode)
 			assert.Equal(t, "0161", wb.Customers[0].AreaCode)
 			assert.Equal(t, "01614960001", wb.Users[1].PhoneNumber)
-			problems, err := Validate(t.Context(), wb)
+			problems, err := Validate(wb)
 			require.NoError(t, err)
 			assert.Empty(t, problems)
 			hashes = append(hashes, wb.Customers[0].Hash, wb.Users[0].Hash, o.Hash())
@@ -191,7 +192,7 @@ func TestWriteThenReadRoundTrips(t *testing.T) {
 			assert.Equal(t, tpl.Customers[0].cells(), wb.Customers[0].cells())
 			assert.Equal(t, tpl.Users[0].cells(), wb.Users[0].cells())
 			assert.Equal(t, tpl.Orders[0].cells(0), wb.Orders[0].cells(0))
-			problems, err := Validate(t.Context(), wb)
+			problems, err := Validate(wb)
 			require.NoError(t, err)
 			assert.Empty(t, problems, "the template's example rows are valid")
 		})
@@ -265,7 +266,7 @@ func TestReadsThePythonBulkProcessorsLayout(t *testing.T) {
 	assert.NotContains(t, all+fmt.Sprintf("%+v %#v", wb, wb), secret, "the secret is never kept")
 	assert.NotContains(t, fmt.Sprintf("%+v", wb), "key-123", "nor the key ID")
 
-	problems, err := Validate(t.Context(), wb)
+	problems, err := Validate(wb)
 	require.NoError(t, err)
 	assert.Empty(t, problems)
 }
@@ -278,6 +279,12 @@ func TestASingleCSVFileInThePythonLayoutIsRead(t *testing.T) {
 	assert.Equal(t, FormatLegacy, wb.Format)
 	assert.Len(t, wb.Customers, 2)
 	assert.Len(t, wb.Users, 2)
+	var places []string
+	for _, p := range wb.Problems {
+		places = append(places, p.Where())
+	}
+	assert.Contains(t, places, "Sheet1.csv row 2, column number (E)", "the header's names, not a later row's cells")
+	assert.Contains(t, places, "Sheet1.csv row 2, column user1_phoneNumber (Q)")
 }
 
 func TestColumnName(t *testing.T) {
@@ -285,4 +292,30 @@ func TestColumnName(t *testing.T) {
 	for n, want := range map[int]string{1: "A", 26: "Z", 27: "AA", 52: "AZ", 703: "AAA"} {
 		assert.Equal(t, want, ColumnName(n))
 	}
+}
+
+func TestAWindows1252CSVIsDecodedAndWarned(t *testing.T) {
+	t.Parallel()
+	dir := baseBook().set(SheetCustomers, 1, "company_name", "Caf\xe9 \xa3 Ltd").csvDir(t) // "Café £ Ltd" as Excel's ANSI "CSV"
+	wb, err := Read(dir, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "Café £ Ltd", wb.Customers[0].CompanyName)
+	require.Len(t, wb.Problems, 1)
+	assert.Equal(t, SeverityWarning, wb.Problems[0].Severity)
+	assert.Contains(t, wb.Problems[0].Error(), "customers.csv: is not UTF-8 text: read as Windows-1252")
+}
+
+func TestCRLFLineEndingsAreRead(t *testing.T) {
+	t.Parallel()
+	dir := baseBook().csvDir(t)
+	for _, name := range []string{"customers.csv", "users.csv", "orders.csv"} {
+		path := filepath.Join(dir, name)
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")), 0o600))
+	}
+	wb, err := Read(dir, Options{})
+	require.NoError(t, err)
+	assert.Empty(t, wb.Problems)
+	assert.Equal(t, "M1 1AA", wb.Customers[0].Address.Postcode, "no stray \\r in the last column")
 }

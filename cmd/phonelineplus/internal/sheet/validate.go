@@ -1,59 +1,18 @@
 package sheet
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/phonelineplus-go/phonelineplus"
 )
 
-// The SDK checks a request only on the way to sending it: it has no
-// exported Validate. Validate therefore calls the create methods on a
-// client that cannot send: its token source refuses, so does its
-// transport, and its limiter never waits. A request the SDK rejects
-// returns the SDK's *ValidationError; one it accepts reaches the token
-// source and stops there with errOffline. Either way nothing leaves the
-// process, and the rules checked are the SDK's own.
-
-// errOffline is what the offline client returns for a request that passed
-// validation.
-var errOffline = errors.New("offline: nothing is sent")
-
-// offline is a token source, transport and limiter that refuse or do
-// nothing. It counts the requests that reached the transport, which tests
-// assert is zero: the token source already stops every call.
-type offline struct{ sent atomic.Int64 }
-
-func (o *offline) Token(context.Context) (phonelineplus.Token, error) {
-	return phonelineplus.Token{}, errOffline
-}
-
-func (o *offline) RoundTrip(*http.Request) (*http.Response, error) {
-	o.sent.Add(1)
-	return nil, errOffline
-}
-
-func (o *offline) Wait(context.Context) error { return nil }
-
-// newOfflineClient returns a client that can only validate.
-func newOfflineClient(o *offline) *phonelineplus.Client {
-	c, err := phonelineplus.New("offline", "offline",
-		phonelineplus.WithTokenSource(o),
-		phonelineplus.WithHTTPClient(&http.Client{Transport: o}),
-		phonelineplus.WithLimiter(o),
-		phonelineplus.WithMaxRetries(0),
-	)
-	if err != nil {
-		panic("sheet: offline client: " + err.Error()) // fixed options: cannot fail
-	}
-	return c
-}
+// Validate runs each row's request through the SDK's own Validate
+// methods: the rules checked are the SDK's, and nothing is sent, since no
+// client is involved.
 
 // Placeholders that pass the SDK's checks, put in place of a field
 // already reported so that the next check finds the next problem. They
@@ -64,7 +23,7 @@ const (
 	placeholderPhone  = "07700900000"
 	placeholderDDI    = "441610000000"
 	placeholderPost   = "M11AA"
-	placeholderID     = "offline"
+	placeholderID     = "placeholder"
 	maxChecksPerRow   = 32
 	numberPoolHint    = " (or leave it blank and give area_code to take one from the pool)"
 	productIndexGroup = 1
@@ -74,30 +33,25 @@ const (
 // offline, and returns the problems found, each at its sheet, row and
 // column. All problems of a row are found, not only the first: a field
 // reported is replaced by a placeholder and the row checked again.
-func Validate(ctx context.Context, wb *Workbook) ([]Problem, error) {
-	return validate(ctx, wb, &offline{})
-}
-
-// validate is Validate through off, whose count of requests tests read.
-func validate(ctx context.Context, wb *Workbook, off *offline) ([]Problem, error) {
-	v := &validator{client: newOfflineClient(off), known: make(map[cellKey]bool)}
+func Validate(wb *Workbook) ([]Problem, error) {
+	v := &validator{known: make(map[cellKey]bool)}
 	for _, p := range wb.Problems {
 		if p.Severity == SeverityError {
 			v.known[cellKey{p.Sheet, p.Line, p.Column}] = true
 		}
 	}
 	for i := range wb.Customers {
-		if err := v.customer(ctx, &wb.Customers[i]); err != nil {
+		if err := v.customer(&wb.Customers[i]); err != nil {
 			return v.problems, err
 		}
 	}
 	for i := range wb.Users {
-		if err := v.user(ctx, &wb.Users[i]); err != nil {
+		if err := v.user(&wb.Users[i]); err != nil {
 			return v.problems, err
 		}
 	}
 	for i := range wb.Orders {
-		if err := v.order(ctx, &wb.Orders[i]); err != nil {
+		if err := v.order(&wb.Orders[i]); err != nil {
 			return v.problems, err
 		}
 	}
@@ -105,7 +59,6 @@ func validate(ctx context.Context, wb *Workbook, off *offline) ([]Problem, error
 }
 
 type validator struct {
-	client   *phonelineplus.Client
 	problems []Problem
 	// known holds the cells with an error already: reading found it (a
 	// cell that is not UTF-8 reads as blank), or an earlier check did.
@@ -128,10 +81,10 @@ func (v *validator) run(try func() error, report func(field, reason string), fix
 		var ve *phonelineplus.ValidationError
 		switch {
 		case errors.As(err, &ve):
-		case err == nil || errors.Is(err, errOffline):
+		case err == nil:
 			return nil
 		default:
-			return fmt.Errorf("validating offline: %w", err)
+			return fmt.Errorf("validating: %w", err)
 		}
 		report(ve.Field, ve.Reason)
 		if ve.Field == last || !fix(ve.Field) {
@@ -186,14 +139,13 @@ func fixAddress(a *phonelineplus.Address, prefix, field string) bool {
 	return true
 }
 
-func (v *validator) customer(ctx context.Context, c *Customer) error {
+func (v *validator) customer(c *Customer) error {
 	req := c.Request()
 	if req.Number.NumberE164 == "" && c.AreaCode != "" {
 		req.Number.NumberE164 = placeholderDDI // taken from the pool when applied
 	}
 	err := v.run(func() error {
-		_, err := v.client.Customers.Create(ctx, req)
-		return err
+		return req.Validate()
 	}, func(field, reason string) {
 		if field == "number.numberE164" && c.Number == "" {
 			reason += numberPoolHint
@@ -224,17 +176,16 @@ func (v *validator) customer(ctx context.Context, c *Customer) error {
 	if err != nil {
 		return err
 	}
-	return v.areaCode(ctx, c.Row, c.AreaCode, c.Number != "", "number")
+	return v.areaCode(c.Row, c.AreaCode, c.Number != "", "number")
 }
 
-func (v *validator) user(ctx context.Context, u *User) error {
+func (v *validator) user(u *User) error {
 	req := u.Request()
 	if req.PhoneNumber == "" && u.AreaCode != "" {
 		req.PhoneNumber = placeholderPhone
 	}
 	err := v.run(func() error {
-		_, err := v.client.Users.Create(ctx, placeholderID, req)
-		return err
+		return req.Validate()
 	}, func(field, reason string) { v.add(u.Row, field, reason) }, func(field string) bool {
 		switch field {
 		case "type":
@@ -253,12 +204,12 @@ func (v *validator) user(ctx context.Context, u *User) error {
 	if err != nil {
 		return err
 	}
-	return v.areaCode(ctx, u.Row, u.AreaCode, u.PhoneNumber != "", "phone_number")
+	return v.areaCode(u.Row, u.AreaCode, u.PhoneNumber != "", "phone_number")
 }
 
 // areaCode checks an area code with the SDK's search options; given says
 // whether the row also has a number, which makes the area code unused.
-func (v *validator) areaCode(ctx context.Context, row Row, code string, given bool, numberColumn string) error {
+func (v *validator) areaCode(row Row, code string, given bool, numberColumn string) error {
 	if code == "" {
 		return nil
 	}
@@ -271,8 +222,7 @@ func (v *validator) areaCode(ctx context.Context, row Row, code string, given bo
 		typ = phonelineplus.NumberTypeNonGeographic
 	}
 	return v.run(func() error {
-		_, err := v.client.Numbers.ListAvailable(ctx, phonelineplus.AvailableNumbersOptions{NumberType: typ, AreaCode: code})
-		return err
+		return phonelineplus.AvailableNumbersOptions{NumberType: typ, AreaCode: code}.Validate()
 	}, func(_, reason string) {
 		p := row.Problem(SeverityError, "area_code", reason)
 		if k := (cellKey{p.Sheet, p.Line, p.Column}); !v.known[k] {
@@ -285,7 +235,7 @@ func (v *validator) areaCode(ctx context.Context, row Row, code string, given bo
 // productField matches the SDK's field names for an order's products.
 var productField = regexp.MustCompile(`^products\[([0-9]+)\]\.(ID|quantity)$`)
 
-func (v *validator) order(ctx context.Context, o *Order) error {
+func (v *validator) order(o *Order) error {
 	skus, _ := o.Products()
 	lineOf := make(map[string]Row, len(skus)) // a SKU's first line
 	for _, l := range o.Lines {
@@ -301,8 +251,7 @@ func (v *validator) order(ctx context.Context, o *Order) error {
 	}
 	first := o.Lines[0].Row
 	return v.run(func() error {
-		_, err := v.client.Orders.Create(ctx, placeholderID, req)
-		return err
+		return req.Validate()
 	}, func(field, reason string) {
 		if m := productField.FindStringSubmatch(field); m != nil {
 			i, _ := strconv.Atoi(m[productIndexGroup])
