@@ -22,7 +22,8 @@ type writtenNumber struct {
 
 // readNumber reads a phone number the way people write one: digits in
 // groups separated by spaces, hyphens, dots or brackets ("(0161) 496 0000",
-// "020.7946.0018"), after "+" or "00" for an international number. In an
+// "020.7946.0018"), after "+" or "00" for an international number, which
+// may be in brackets of its own ("(+44) 20 7946 0018"). In an
 // international number, "(0)" right after the country code marks the
 // trunk 0 used when dialling within the country ("+44 (0)20 7946 0018"),
 // and is dropped.
@@ -34,6 +35,11 @@ func readNumber(field, s string) (writtenNumber, error) {
 		return w, invalid(field, "is required")
 	case len(s) > maxNumberLen:
 		return w, invalid(field, "is too long for a phone number")
+	}
+	// "(+44) 20 7946 0018": the country code alone in brackets.
+	if end := strings.IndexByte(s, ')'); (strings.HasPrefix(s, "(+") || strings.HasPrefix(s, "(00")) &&
+		end > 2 && !strings.ContainsFunc(s[2:end], notDigit) {
+		s = s[1:end] + " " + s[end+1:]
 	}
 	switch {
 	case s[0] == '+':

@@ -63,6 +63,9 @@ var ukNumberCases = []struct {
 	{in: "+44(0)7700 900000", e164: "447700900000", national: "07700900000"},    // +44(0), no space
 	{in: "+44 (0) 300 123 4567", e164: "443001234567", national: "03001234567"}, // +44 (0) and a space
 	{in: "0044 20 7946 0018", e164: "442079460018", national: "02079460018"},    // 0044
+	{in: "(+44) 20 7946 0018", e164: "442079460018", national: "02079460018"},   // (+44)
+	{in: "(+44)161 496 0000", e164: "441614960000", national: "01614960000"},    // (+44), no space
+	{in: "(0044) 7700 900000", e164: "447700900000", national: "07700900000"},   // (0044)
 	{in: "0044 (0)161 496 0000", e164: "441614960000", national: "01614960000"}, // 0044 (0)
 	{in: "0044-7700-900000", e164: "447700900000", national: "07700900000"},     // 0044, hyphens
 	{in: "44 20 7946 0018", e164: "442079460018", national: "02079460018"},      // 44, spaces
@@ -105,6 +108,7 @@ var ukNumberCases = []struct {
 	{in: "() 0161 496 0000", reason: "has brackets with no digits in them"},
 	{in: "+44 20 (0)7946 0018", reason: `has "(0)" that does not follow the country code`},
 	{in: "0161 + 496 0000", reason: `has a "+" that is not at the start`},
+	{in: "(+44 161) 496 0000", reason: `has a "+" that is not at the start`},
 	{in: "0161 496 OOOO", reason: "may contain only digits, spaces, hyphens, dots, brackets and a leading +"},
 	{in: "０１６１ ４９６ ００００", reason: "may contain only digits, spaces, hyphens, dots, brackets and a leading +"},
 	{in: "0161/496/0000", reason: "may contain only digits, spaces, hyphens, dots, brackets and a leading +"},

@@ -112,8 +112,10 @@ func mailDomain(field, d string) error {
 	switch {
 	case labels < 2:
 		return invalid(field, "has no dot in its domain")
-	case !strings.ContainsFunc(last, notDigit):
+	case !strings.ContainsFunc(last, notDigit) && net.ParseIP(d) != nil:
 		return invalid(field, "has an IP address for a domain")
+	case !strings.ContainsFunc(last, notDigit):
+		return invalid(field, "has a top-level domain of digits only")
 	}
 	return nil
 }

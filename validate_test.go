@@ -43,6 +43,8 @@ var emailCases = []struct{ in, reason string }{
 	{"alex@[192.0.2.1]", "has an IP address for a domain"},
 	{"alex@[IPv6:2001:db8::1]", "has an IP address for a domain"},
 	{"alex@192.0.2.1", "has an IP address for a domain"},
+	{"alex@acme.123", "has a top-level domain of digits only"},
+	{"alex@192.0.2.1.5", "has a top-level domain of digits only"},
 	{"alex@" + strings.Repeat("a", 64) + ".example", "has a domain label longer than 63 characters"},
 	{"alex@bücher" + strings.Repeat("a", 60) + ".example", "has a domain label longer than 63 characters"}, // 64 in ASCII
 	{"alex@acme..example", "is not an email address"},

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -99,6 +101,11 @@ func ctlErr(status int, format string, args ...any) error {
 // the developer visits must not reset their fake or inject faults (the
 // API has no CORS headers, so such a page cannot read answers either).
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if s.rebound(r) {
+		writeCtlError(w, ctlErr(http.StatusForbidden, "the control API answers a browser only under a loopback host name, not %q: "+
+			"open the dashboard at %sui", r.Host, s.controlURL()))
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && crossOrigin(r) {
 		writeCtlError(w, ctlErr(http.StatusForbidden, "the control API refuses %s from another origin (%s); call it from a test or the dashboard",
 			r.Method, r.Header.Get("Origin")))
@@ -132,6 +139,30 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeCtlError(w, ctlErr(http.StatusNotFound, "%s%s is not a control endpoint; GET %s lists them", ControlPath, rel, ControlPath))
+}
+
+// rebound reports whether a browser reached a fake that listens on
+// loopback only through a host name that is not loopback: a web page that
+// pointed its own name at 127.0.0.1 (DNS rebinding) to drive the fake and
+// read its log. Programs (which send no Origin or Sec-Fetch-Site) are never
+// refused, and nor is a fake listening beyond loopback (-public).
+func (s *Server) rebound(r *http.Request) bool {
+	if !s.loopbackOnly || (r.Header.Get("Origin") == "" && r.Header.Get("Sec-Fetch-Site") == "") {
+		return false
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return false
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return !ip.IsLoopback()
+	}
+	name, err := os.Hostname()
+	return err != nil || !strings.EqualFold(host, name)
 }
 
 // crossOrigin reports whether a browser sent r from a page of another

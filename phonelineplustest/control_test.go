@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -263,14 +264,15 @@ func TestControlSettingsChangeTheRateLimitAndTokenLifetime(t *testing.T) {
 	assert.Equal(t, 400, srv.Settings().InFlightStatus)
 
 	for body, want := range map[string]string{
-		`{"latency": "-5s"}`:               "must not be negative",
-		`{"latency": "1000h"}`:             "at most",
-		`{"latency": "2s-1s"}`:             "ends before it starts",
-		`{"tokenLifetime": "0s"}`:          "between 1s and a year",
-		`{"rateLimit": -1}`:                "must not be negative",
-		`{"inFlightStatus": 500}`:          "400 or 409",
-		`{"rateLimt": 5}`:                  "unknown field",
-		`{"rateLimit": 5, "latency": "x"}`: "must be a duration",
+		`{"latency": "-5s"}`:                "must not be negative",
+		`{"latency": "1000h"}`:              "at most",
+		`{"latency": "2s-1s"}`:              "ends before it starts",
+		`{"tokenLifetime": "0s"}`:           "between 1s and a year",
+		`{"rateLimit": -1}`:                 "must not be negative",
+		`{"inFlightStatus": 500}`:           "400 or 409",
+		`{"rateLimt": 5}`:                   "unknown field",
+		`{"rateLimit": 5, "latency": "x"}`:  "must be a duration",
+		`{"requestLogBytes": 100000000000}`: "at most 1073741824 (1 GiB)",
 	} {
 		r := c.ctlMust(http.StatusBadRequest, http.MethodPatch, "settings", body)
 		assert.Contains(t, r.message(t), want, body)
@@ -403,4 +405,64 @@ func TestControlRefusesChangesFromOtherOrigins(t *testing.T) {
 	assert.Equal(t, http.StatusCreated, send(http.MethodPost, "faults", ""), "curl, a test")
 	assert.Equal(t, http.StatusOK, send(http.MethodGet, "faults", "http://evil.example"), "reading is harmless: no CORS headers")
 	assert.Len(t, srv.Faults(), 2)
+}
+
+func TestControlServesTheDashboardWithItsAssetsAndNoFraming(t *testing.T) {
+	t.Parallel()
+	_, c := loggedIn(t)
+	for path, contentType := range map[string]string{
+		"ui": "text/html", "ui/dashboard.js": "text/javascript", "ui/dashboard.css": "text/css",
+	} {
+		r := c.ctlMust(http.StatusOK, http.MethodGet, path, nil)
+		assert.Contains(t, r.header.Get("Content-Type"), contentType, path)
+		assert.Contains(t, r.header.Get("Content-Security-Policy"), "frame-ancestors 'none'", path)
+		assert.Contains(t, r.header.Get("Content-Security-Policy"), "default-src 'self'", path)
+		assert.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"), path)
+	}
+	r := c.ctlMust(http.StatusNotFound, http.MethodGet, "ui/../../etc/passwd", nil)
+	assert.Contains(t, r.message(t), "no file")
+}
+
+// A web page that points its own name at 127.0.0.1 (DNS rebinding) talks
+// to the fake as its own origin: the browser's request names that host.
+func TestControlRefusesABrowserThatReachesLoopbackUnderAnotherName(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := newClient(t, srv)
+	send := func(method, path, host string, browser bool) *http.Response {
+		req, err := http.NewRequestWithContext(t.Context(), method, srv.controlURL()+path, strings.NewReader("POST /customers timeout-after once"))
+		require.NoError(t, err)
+		req.Host = host
+		if browser {
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			req.Header.Set("Origin", "http://"+host)
+		}
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp
+	}
+	u, err := url.Parse(srv.URL())
+	require.NoError(t, err)
+	port := u.Port()
+	evil := "rebind.evil.example:" + port
+	assert.Equal(t, http.StatusForbidden, send(http.MethodGet, "", evil, true).StatusCode, "the key and the log stay unread")
+	assert.Equal(t, http.StatusForbidden, send(http.MethodPost, "faults", evil, true).StatusCode)
+	assert.Equal(t, http.StatusForbidden, send(http.MethodGet, "ui", evil, true).StatusCode)
+	assert.Empty(t, srv.Faults())
+
+	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port, "fake.localhost:" + port} {
+		assert.Equal(t, http.StatusOK, send(http.MethodGet, "faults", host, true).StatusCode, host)
+	}
+	assert.Equal(t, http.StatusCreated, send(http.MethodPost, "faults", evil, false).StatusCode, "a program is never refused")
+
+	public := newServer(t, WithAddr("0.0.0.0:0"))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, public.controlURL()+"faults", nil)
+	require.NoError(t, err)
+	req.Host = "fake.internal:8080"
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "a fake listening beyond loopback is reached by name")
 }

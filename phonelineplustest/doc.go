@@ -76,7 +76,10 @@
 // and PINs masked, or stream it as server-sent events. Each endpoint calls
 // the exported method it is named after, so both behave the same;
 // ControlAPIHelp lists them. Requests to the control API are not logged,
-// rate-limited or faulted, and need no token.
+// rate-limited or faulted, and need no token. A browser may change
+// nothing from a page of another origin, and a fake that listens on
+// loopback answers a browser only under a loopback name, so that no web
+// page can drive it (by DNS rebinding, say).
 //
 // At /_fake/ui the fake serves a dashboard for a person watching an
 // integration: the request log live, each request expandable to its

@@ -70,6 +70,9 @@ func (s *Server) listen(cfg config) error {
 		s.hs.TLSConfig, scheme = tc, "https"
 	}
 	s.url = scheme + "://" + dialable(ln.Addr()) + BasePath
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && a.IP.IsLoopback() {
+		s.loopbackOnly = true
+	}
 	s.served = goOutsideBubble(func() {
 		var err error
 		if cfg.tls {

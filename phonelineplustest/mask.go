@@ -112,9 +112,9 @@ func maskValue(v any) any {
 }
 
 // maskHeader returns h with credentials masked: the token of an
-// Authorization header (its scheme stays), cookies, and any value shaped
-// like a JWT.
-func maskHeader(h http.Header) map[string]string {
+// Authorization header (its scheme stays), cookies, the known API secrets
+// and any value shaped like a JWT.
+func maskHeader(h http.Header, secrets []string) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
 		v := strings.Join(vs, ", ")
@@ -125,7 +125,7 @@ func maskHeader(h http.Header) map[string]string {
 		case "Cookie", "Set-Cookie":
 			v = masked
 		default:
-			v = jwtPattern.ReplaceAllString(v, masked)
+			v = maskText(v, secrets)
 		}
 		out[k] = v
 	}
@@ -157,10 +157,10 @@ type requestView struct {
 func viewRequest(r Request, secrets []string) requestView {
 	v := requestView{ID: r.ID, Method: r.Method, Path: maskText(r.Path, secrets), Query: maskQuery(r.Query, secrets), Time: r.Time,
 		Done: !r.Done.IsZero(), KeyID: r.KeyID, Status: r.Status, ActedStatus: r.ActedStatus,
-		Header: maskHeader(r.Header), Body: maskBody(r.Body, secrets), ResponseBody: maskBody(r.ResponseBody, secrets),
+		Header: maskHeader(r.Header, secrets), Body: maskBody(r.Body, secrets), ResponseBody: maskBody(r.ResponseBody, secrets),
 		Truncated: r.Truncated}
 	if r.ResponseHeader != nil {
-		v.ResponseHeader = maskHeader(r.ResponseHeader)
+		v.ResponseHeader = maskHeader(r.ResponseHeader, secrets)
 	}
 	if v.Done {
 		v.DurationMS = float64(r.Done.Sub(r.Time).Microseconds()) / 1000

@@ -39,13 +39,19 @@ func TestMaskBodyMasksSecretFieldsOfBodiesThatAreNotJSON(t *testing.T) {
 		"what is not secret stays")
 }
 
-func TestRequestLogMasksSecretsInTheQueryAndThePath(t *testing.T) {
+func TestRequestLogMasksSecretsInTheQueryPathAndHeaders(t *testing.T) {
 	t.Parallel()
 	srv, c := loggedIn(t)
 	c.call(http.MethodPost, "/auth?keyID="+c.keyID+"&secret="+url.QueryEscape(c.secret), nil)
 	c.call(http.MethodGet, "/customers?access_token="+c.token+"&sipPassword="+leakSIP+"&page=2", nil)
 	c.call(http.MethodGet, "/customers/"+c.token, nil)
-	require.Len(t, srv.Requests(), 4)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL()+"/stats", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Api-Secret", c.secret) // a client that sends it where it should not
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Len(t, srv.Requests(), 5)
 
 	r := c.ctlMust(http.StatusOK, http.MethodGet, "requests", nil)
 	for name, secret := range map[string]string{"secret": c.secret, "token": c.token, "SIP password": leakSIP} {
@@ -56,6 +62,7 @@ func TestRequestLogMasksSecretsInTheQueryAndThePath(t *testing.T) {
 	assert.Equal(t, "keyID="+c.keyID+"&secret=***", reqs[1].Query)
 	assert.Equal(t, "access_token=***&page=2&sipPassword=***", reqs[2].Query)
 	assert.Equal(t, "/customers/***", reqs[3].Path)
+	assert.Equal(t, "***", reqs[4].Header["X-Api-Secret"])
 }
 
 func TestRequestLogMasksTheSecretsOfKeysAddedOrRevokedLater(t *testing.T) {

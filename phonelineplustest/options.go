@@ -191,8 +191,8 @@ func WithLatency(min, max time.Duration) Option {
 }
 
 // WithRequestLogLimits bounds the request log (see Requests): at most
-// entries requests and about bytes of their headers and bodies; the
-// oldest go first. Zero keeps a default (DefaultRequestLogSize,
+// entries requests and about bytes (1 GiB at most) of their headers and
+// bodies; the oldest go first. Zero keeps a default (DefaultRequestLogSize,
 // DefaultRequestLogBytes).
 func WithRequestLogLimits(entries int, bytes int64) Option {
 	return func(c *config) {

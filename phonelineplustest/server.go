@@ -43,6 +43,9 @@ type Server struct {
 	log     *requestLog
 	caPEM   []byte            // WithTLS: the authority to trust
 	caCert  *x509.Certificate // and its certificate
+	// loopbackOnly: the listener is on a loopback address, so a browser
+	// that names another host has been sent here by DNS rebinding.
+	loopbackOnly bool
 
 	mu       sync.Mutex // guards st, keys, retired, primary, lifetime, gen and pending
 	st       *state

@@ -130,9 +130,16 @@ func checkLatency(min, max time.Duration) error {
 	return nil
 }
 
+// maxLogBytes bounds the request log's byte budget, whoever sets it: the
+// control API is open to anyone who reaches a shared fake.
+const maxLogBytes = 1 << 30
+
 func checkLogLimits(entries int, bytes int64) error {
-	if entries < 0 || bytes < 0 {
+	switch {
+	case entries < 0 || bytes < 0:
 		return errors.New("request log limits must not be negative (0 keeps the default)")
+	case bytes > maxLogBytes:
+		return fmt.Errorf("request log bytes %d must be at most %d (1 GiB)", bytes, maxLogBytes)
 	}
 	return nil
 }

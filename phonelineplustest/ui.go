@@ -12,6 +12,9 @@ import (
 //go:embed ui
 var uiFiles embed.FS
 
+// uiPolicy is the dashboard's Content-Security-Policy.
+const uiPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 // ctlUI serves the dashboard's page at /_fake/ui.
 func (s *Server) ctlUI(w http.ResponseWriter, r *http.Request, _ []string) error {
 	s.serveUIAsset(w, r, "index.html")
@@ -29,5 +32,9 @@ func (s *Server) serveUIAsset(w http.ResponseWriter, r *http.Request, name strin
 		return
 	}
 	w.Header().Set("Cache-Control", "no-cache")
+	// Its own files only, and never inside another site's frame: a page
+	// elsewhere must not click Reset for the developer.
+	w.Header().Set("Content-Security-Policy", uiPolicy)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	http.ServeFileFS(w, r, uiFiles, "ui/"+name)
 }

@@ -81,8 +81,9 @@ func (f *faultFlags) String() string { return fmt.Sprint(len(*f), " faults") }
 
 func (f *faultFlags) Set(v string) error {
 	fault, err := phonelineplustest.ParseFault(v)
-	if err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), "phonelineplustest: "))
+	if err != nil { // flag quotes v already
+		msg := strings.TrimPrefix(err.Error(), "phonelineplustest: ")
+		return errors.New(strings.TrimPrefix(msg, fmt.Sprintf("fault %q: ", strings.TrimSpace(v))))
 	}
 	*f = append(*f, fault)
 	return nil
@@ -131,8 +132,10 @@ drop-before, drop-after, truncate, redirect.
 // logs requests to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, ln net.Listener) error {
 	fs := flag.NewFlagSet("phonelineplus-fake", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = usage(fs)
+	// A bad flag is reported once, by main, without the whole help after
+	// it; -h prints the help.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`; beyond loopback needs -public")
 	public := fs.Bool("public", false, "allow -addr to listen beyond this machine (\":8080\", \"0.0.0.0:8080\"); whoever reaches it can use the control API")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with HTTP/2 under a fresh CA, written to -ca-file")
@@ -148,7 +151,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ln net.Li
 	secret := fs.String("secret", "", "secret of -key-id (default: random)")
 	seed := fs.Uint64("seed", 1, "seed of the fake's random decisions")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			usage(fs)()
+			return err
+		}
+		return fmt.Errorf("%w (phonelineplus-fake -h lists the flags)", err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())

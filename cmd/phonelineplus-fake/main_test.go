@@ -94,6 +94,18 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	}
 }
 
+// A bad flag is one line that says it once, not the whole help.
+func TestABadFlagIsOneClearLine(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"-fault", "POST /customers explode"}, io.Discard, &stderr, nil)
+	require.Error(t, err)
+	assert.Empty(t, stderr.String(), "main prints the error; no help after it")
+	assert.Equal(t, 1, strings.Count(err.Error(), "POST /customers explode"), err.Error())
+	assert.Contains(t, err.Error(), `unknown fault action "explode"`)
+	assert.Contains(t, err.Error(), "-h lists the flags")
+}
+
 func TestRunUsesGivenCredentials(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"strings"
 	"time"
 
 	"github.com/phonelineplus-go/phonelineplus"
@@ -158,19 +157,20 @@ func (d *demo) outcomeUnknown(ctx context.Context) error {
 	if errors.As(err, &apiErr) {
 		fmt.Printf("  the API answered %d %q\n", apiErr.StatusCode, apiErr.Message)
 	}
-	fmt.Println("  -> look the customer up before trying again")
-	customers, err := d.client.Customers.List(ctx)
-	if err != nil {
-		return err
+	fmt.Println("  -> look the customer up before trying again (Customers.CreateOrFind in place of Create does it for you)")
+	found, err := d.client.Customers.FindByEmail(ctx, req.Email)
+	switch {
+	case err == nil:
+		fmt.Printf("  found %s (%s): it was created, so do not create it again\n", found.CompanyName, found.ID)
+		return nil
+	case errors.Is(err, phonelineplus.ErrNotFound):
+		// Not there yet proves nothing: a create can appear seconds after
+		// the timeout, so creating it again now could make two. A
+		// CreateOrFind in place of the Create looks again through its
+		// settle window and sends once more only if it stays absent.
+		fmt.Println("  not found yet: look again later before creating it again")
+		return nil
 	}
-	for _, c := range customers {
-		if strings.EqualFold(c.Email, req.Email) {
-			fmt.Printf("  found %s (%s): it was created, so do not create it again\n", c.CompanyName, c.ID)
-			return nil
-		}
-	}
-	fmt.Println("  not found: it is safe to create it again")
-	_, err = d.client.Customers.Create(ctx, req)
 	return err
 }
 

@@ -81,12 +81,14 @@ func run(ctx context.Context) error {
 		}
 		avail = avail[1:]
 	}
-	if cust == nil || len(avail) == 0 {
-		return errors.New("too few available numbers are free of other orders; try again later")
+	if cust == nil {
+		return errors.New("every available number is in another order; try again later")
 	}
 	c := cust.Resource
 	fmt.Printf("2. customer %s with %s (%s)\n", c.ID, show(c.Number.NumberE164), cust.Outcome)
-
+	if len(avail) == 0 {
+		return fmt.Errorf("customer %s is made, but no number is left for its user; try again later", c.ID)
+	}
 	user, err := client.Users.CreateOrFind(ctx, c.ID, plp.UserCreateRequest{Type: plp.UserStandard, FullName: "Sam Taylor", Email: *email})
 	if errors.Is(err, plp.ErrEmailInUse) {
 		return fmt.Errorf("adding the user: %s is used elsewhere on PhoneLine+; run again with -email: %w", *email, err)

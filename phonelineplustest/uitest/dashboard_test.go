@@ -77,6 +77,7 @@ func shotsDir(t *testing.T) string {
 		require.NoError(t, os.MkdirAll(d, 0o755))
 		return d
 	}
+	t.Log("screenshots go to a temporary directory, removed after the test: set PHONELINEPLUS_SCREENSHOTS=DIR to keep them")
 	return t.TempDir()
 }
 

@@ -76,6 +76,11 @@ func (a *App) apply(cmd *cobra.Command, f *onboardFlags, path string, yes bool) 
 		return err
 	}
 	defer j.Close()
+	unlock, err := j.Lock(cmd.Context())
+	if err != nil {
+		return exitcode.New(exitcode.Failures, fmt.Errorf("%w (%s): wait for it to end, then run apply again", err, j.Path()))
+	}
+	defer unlock()
 	e := &engine.Engine{API: &engine.SDK{Client: c}, Journal: j, Concurrency: f.concurrency, SettleWindow: f.settleWindow}
 
 	var plan *engine.Plan

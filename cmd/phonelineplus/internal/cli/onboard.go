@@ -27,7 +27,8 @@ it elsewhere) that apply writes before each create is sent (an intent) and
 after (its outcome), so that a rerun resumes: done rows are skipped, and a
 create whose outcome an interruption hid is looked up before anything is
 sent again. An order is never sent twice: one the journal cannot settle is
-reported for a person to check. The journal holds no secret.`
+reported for a person to check. The journal holds no secret. One apply at
+a time may use a journal: a second one refuses to start.`
 
 // onboardFlags are the flags of plan and apply.
 type onboardFlags struct {

@@ -227,3 +227,21 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 	assert.Len(t, h.srv.Customers(), 1)
 	assert.Len(t, h.srv.Orders(), 1)
 }
+
+func TestApplyRefusesWhileAnotherApplyHoldsTheJournal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	path := sampleFile(t, 1, 1)
+	j, err := openJournal("", path)
+	require.NoError(t, err)
+	defer j.Close()
+	unlock, err := j.Lock(t.Context())
+	require.NoError(t, err)
+	r := h.run("apply", path, "--yes")
+	assert.Equal(t, exitcode.Failures, r.code)
+	assert.Contains(t, r.stderr, "another apply is running with this journal")
+	assert.Empty(t, h.srv.Customers())
+	unlock()
+	r = h.run("apply", path, "--yes")
+	assert.Equal(t, exitcode.OK, r.code, r.stderr)
+}

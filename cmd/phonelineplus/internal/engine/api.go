@@ -37,6 +37,7 @@ type API interface {
 	ListCustomers(ctx context.Context, call *Call) ([]pl.Customer, error)
 	ListUsers(ctx context.Context, customerID string, call *Call) ([]pl.User, error)
 	ListAvailable(ctx context.Context, opts pl.AvailableNumbersOptions, call *Call) ([]pl.AvailableNumber, error)
+	ListPartnerUsers(ctx context.Context, call *Call) ([]pl.PartnerUser, error)
 
 	// FindCustomer looks up the customer req would create: by email,
 	// else by number, else by contact; an error matching

@@ -207,3 +207,27 @@ func TestRunAllocatesADDIToAUserThatExisted(t *testing.T) {
 	assert.Equal(t, userID, nums[0].AllocatedTo.UserID)
 	assert.Len(t, srv.Snapshot().Users, 2, "no user was created")
 }
+
+func TestRunLooksAgainAtAUserThatNeedsVerification(t *testing.T) {
+	t.Parallel()
+	numbers := []string{"441614960000", "441614960001", "441614960002"}
+	var pool []phonelineplustest.AvailableNumber
+	for _, n := range numbers {
+		pool = append(pool, phonelineplustest.AvailableNumber{NumberE164: n})
+	}
+	// The user's first number is held in flight, and the gateway times
+	// out both sends of it: the SDK cannot tell, and reports the user as
+	// needing verification. The second pass meets the real refusal.
+	srv, api := newFakeAPI(t, nil, phonelineplustest.WithoutNumberPool(), phonelineplustest.WithAvailableNumbers(pool...),
+		phonelineplustest.WithInFlightNumbers(numbers[0]),
+		phonelineplustest.WithFault(phonelineplustest.Fault{Method: "POST", Path: "/customers/*/users",
+			Action: phonelineplustest.FaultTimeoutAfter, Times: 2}))
+	j := openJournal(t)
+	sum, err := (&Engine{API: api, Journal: j, Concurrency: 1}).Run(t.Context(), t.Context(), testJob(1, 1))
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Done: 3}, sum)
+	s, _ := stepOf(t, j, journal.KindUser, "U000-0")
+	assert.Equal(t, "created", s.Outcome)
+	assert.NotEqual(t, numbers[0], s.Number, "the held number was swapped")
+	assert.Len(t, srv.Snapshot().Users, 2)
+}

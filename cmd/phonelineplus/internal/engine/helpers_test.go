@@ -53,7 +53,8 @@ func testJob(n, users int) *Job {
 }
 
 // newFakeAPI starts a fake (no rate limit unless opts set one) and an SDK
-// client on its in-memory transport, with the limiter given (nil: none).
+// client on its in-memory transport, with the limiter given (nil: none)
+// and a settle window of 0 (an unknown outcome is looked up once).
 func newFakeAPI(t *testing.T, lim pl.Limiter, opts ...phonelineplustest.Option) (*phonelineplustest.Server, *SDK) {
 	t.Helper()
 	srv := phonelineplustest.NewServer(append([]phonelineplustest.Option{phonelineplustest.WithRateLimit(0)}, opts...)...)
@@ -63,7 +64,7 @@ func newFakeAPI(t *testing.T, lim pl.Limiter, opts ...phonelineplustest.Option) 
 	}
 	id, secret := srv.Credentials()
 	c, err := pl.New(id, secret, pl.WithBaseURL(srv.URL()), pl.WithHTTPClient(&http.Client{Transport: srv.Transport()}),
-		pl.WithLimiter(lim))
+		pl.WithLimiter(lim), pl.WithSettleWindow(0))
 	require.NoError(t, err)
 	return srv, &SDK{Client: c}
 }

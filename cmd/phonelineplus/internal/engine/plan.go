@@ -134,6 +134,15 @@ func (e *Engine) Plan(ctx context.Context, job *Job) (*Plan, error) {
 			emails[strings.ToLower(c.Email)] = fmt.Sprintf("customer %q (%s)", c.CompanyName, c.ID)
 		}
 	}
+	// Portal users' emails are unique platform-wide too. (Other partners'
+	// emails cannot be seen: their conflicts show only in apply.)
+	partnerUsers, err := e.API.ListPartnerUsers(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("listing partner users: %w", err)
+	}
+	for _, u := range partnerUsers {
+		emails[strings.ToLower(u.Email)] = fmt.Sprintf("partner (portal) user %q (%s)", u.FullName, u.ID)
+	}
 	pooled := map[string]int{} // area code -> rows taking a number from it
 	var pooledOrder []string
 	usePool := func(area string) {
@@ -182,6 +191,9 @@ func (e *Engine) Plan(ctx context.Context, job *Job) (*Plan, error) {
 			default:
 				crow.Action = ActionCreate
 				p.Requests++
+				if where, ok := emails[strings.ToLower(req.Email)]; ok && req.Email != "" {
+					p.EmailsInUse = append(p.EmailsInUse, EmailInUse{Step: crow.Step, Email: req.Email, Where: where})
+				}
 			}
 			if crow.ID == "" && req.Number.NumberE164 == "" && c.AreaCode != "" {
 				usePool(c.AreaCode)

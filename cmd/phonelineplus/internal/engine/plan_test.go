@@ -54,3 +54,15 @@ func TestPlanCountsExactlyTheRequestsOfTheRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, plan.Requests, len(srv.Requests())-before, "the run sends what the plan counted")
 }
+
+func TestPlanReportsEmailsOfPortalUsers(t *testing.T) {
+	t.Parallel()
+	_, api := newFakeAPI(t, nil,
+		phonelineplustest.WithPartnerUser(phonelineplustest.PartnerUser{FullName: "Pat Portal", Email: "owner000@example.co.uk"}))
+	plan, err := (&Engine{API: api, Journal: openJournal(t)}).Plan(t.Context(), testJob(1, 1))
+	require.NoError(t, err)
+	require.Len(t, plan.EmailsInUse, 1)
+	assert.Equal(t, "C000", plan.EmailsInUse[0].Ref)
+	assert.Equal(t, "owner000@example.co.uk", plan.EmailsInUse[0].Email)
+	assert.Contains(t, plan.EmailsInUse[0].Where, `partner (portal) user "Pat Portal"`)
+}

@@ -65,6 +65,13 @@ func (s *SDK) ListAvailable(ctx context.Context, a pl.AvailableNumbersOptions, c
 	return s.Client.Numbers.ListAvailable(ctx, a, o)
 }
 
+// ListPartnerUsers implements API.
+func (s *SDK) ListPartnerUsers(ctx context.Context, call *Call) ([]pl.PartnerUser, error) {
+	o, done := into(call)
+	defer done()
+	return s.Client.PartnerUsers.List(ctx, o)
+}
+
 // FindCustomer implements API: by email, else number, else contact.
 func (s *SDK) FindCustomer(ctx context.Context, req pl.CustomerCreateRequest, call *Call) (*pl.Customer, error) {
 	o, done := into(call)

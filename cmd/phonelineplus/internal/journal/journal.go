@@ -151,6 +151,46 @@ func Open(path string) (*Journal, error) {
 	return &Journal{db: db, path: path}, nil
 }
 
+// ErrLocked reports a journal another process is applying with.
+var ErrLocked = errors.New("journal: another apply is running with this journal")
+
+// Lock makes this process the journal's only writer until unlock is
+// called: a second apply on the same journal (a scheduled task that
+// overlaps the last one, say) would send the same creates. The lock is
+// SQLite's write lock on a small file beside the journal (PATH-lock),
+// held by an open transaction, so the operating system releases it when
+// the process ends, however it ends: a kill -9 leaves no stale lock.
+func (j *Journal) Lock(ctx context.Context) (unlock func(), err error) {
+	q := url.Values{"_pragma": {"busy_timeout(0)"}, "_txlock": {"immediate"}}
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(j.path+"-lock")+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	db.SetMaxOpenConns(1)
+	_, err = db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS lock (held INTEGER)`)
+	var tx *sql.Tx
+	if err == nil {
+		tx, err = db.BeginTx(ctx, nil)
+	}
+	if err == nil {
+		// A write, never committed, holds SQLite's write lock.
+		if _, err = tx.ExecContext(ctx, `INSERT INTO lock (held) VALUES (1)`); err != nil {
+			_ = tx.Rollback()
+		}
+	}
+	if err != nil {
+		db.Close()
+		if strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked") {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("journal: locking: %w", err)
+	}
+	return func() {
+		_ = tx.Rollback()
+		_ = db.Close()
+	}, nil
+}
+
 // Path is the file the journal is in.
 func (j *Journal) Path() string { return j.path }
 

@@ -78,3 +78,30 @@ func TestOpenRefusesAnEmptyPath(t *testing.T) {
 	_, err := Open("")
 	assert.Error(t, err)
 }
+
+func TestLockAdmitsOneWriter(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "run.journal")
+	a, err := Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { a.Close() })
+	b, err := Open(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { b.Close() })
+
+	unlock, err := a.Lock(t.Context())
+	require.NoError(t, err)
+	_, err = b.Lock(t.Context())
+	assert.ErrorIs(t, err, ErrLocked)
+	// Readers and the holder's own writes go on.
+	require.NoError(t, a.Put(t.Context(), Step{Kind: KindCustomer, Ref: "C1", Sheet: "customers", Row: 2, Hash: "h", State: StateIntent}))
+	_, err = b.Steps(t.Context())
+	require.NoError(t, err)
+
+	unlock()
+	unlock, err = b.Lock(t.Context())
+	require.NoError(t, err, "free again once released")
+	_, err = a.Lock(t.Context())
+	assert.ErrorIs(t, err, ErrLocked, "and held again")
+	unlock()
+}
