@@ -117,6 +117,10 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 			r.err = decodeBody(b, cl.out)
 		}
 	}
+	w.mu.Lock()
+	r.replays, r.waits = w.replays, w.waits
+	refused := w.refused
+	w.mu.Unlock()
 	if r.err != nil {
 		if r.resp == nil {
 			r.sent = !notSent(r.err, w.wrote.Load()) && !(payload == nil && isRefusedStream(r.err))
@@ -125,14 +129,11 @@ func (c *Client) roundTrip(ctx context.Context, cl *call, op *operation, u strin
 			// The attempt was stopped by its own timeout or by a replay
 			// the limiter could not grant: say that, not "canceled".
 			r.err = context.Cause(ctx)
-			if w.refused != nil {
-				r.err = w.refused
+			if refused != nil {
+				r.err = refused
 			}
 		}
 	}
-	w.mu.Lock()
-	r.replays, r.waits = w.replays, w.waits
-	w.mu.Unlock()
 	r.took = time.Since(start)
 	return r
 }
@@ -147,9 +148,17 @@ func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []b
 	if err != nil {
 		return nil, err
 	}
-	if payload != nil {
+	switch {
+	case payload != nil:
 		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(payload)), int64(len(payload))
 		req.Header.Set("Content-Type", "application/json")
+	case !cl.repeatable():
+		// Nothing to send, but a body all the same: net/http's HTTP/2
+		// transport replays a request without one by itself after some
+		// stream errors (a PROTOCOL_ERROR among them, which a server may
+		// send after acting), and this request must not go twice. It
+		// goes as an empty body of unknown length.
+		req.Body = io.NopCloser(strings.NewReader(""))
 	}
 	for k, v := range cl.cfg.header {
 		req.Header[k] = v

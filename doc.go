@@ -79,8 +79,10 @@
 // # Transport and time
 //
 // The client sends no request body that the transport could replay
-// (GetBody is nil), over HTTP/1.1 or HTTP/2: a create reaches the server at
-// most once, and only the client's retry loop decides what is sent again.
+// (GetBody is nil; a POST without a body goes with an empty one, which
+// net/http's HTTP/2 transport cannot replay either), over HTTP/1.1 or
+// HTTP/2: a create reaches the server at most once, and only the client's
+// retry loop decides what is sent again.
 // Only GET follows redirects, at most 10; a hop to another scheme, host or
 // port loses the token, and a redirect from https to http is refused.
 //

@@ -39,25 +39,39 @@ func everyStreamAfterAuth(f wireFault) func() wireFault {
 }
 
 // TestServerResettingEveryStreamSeesOnePOST: whatever the server does to
-// the stream after reading a create, the create reaches it once, and the
-// caller is told the outcome is unknown.
+// the stream after reading a POST, the POST reaches it once, and the caller
+// is told the outcome is unknown. That holds for a POST without a body
+// too (Users.ResetPassword, or Client.Do), which net/http's HTTP/2
+// transport would replay by itself after a PROTOCOL_ERROR or a GOAWAY.
 func TestServerResettingEveryStreamSeesOnePOST(t *testing.T) {
 	t.Parallel()
+	posts := []struct {
+		name  string
+		body  any
+		acted int // customers the fake holds afterwards
+	}{
+		{"create", transportCustomer, 1},
+		{"no body", nil, 0}, // the fake refuses it, after reading it
+	}
 	for _, f := range []wireFault{wireResetProtocol, wireResetRefused, wireResetInternal, wireGoAway, wireDrop} {
-		t.Run(string(f), func(t *testing.T) {
-			t.Parallel()
-			synctest.Test(t, func(t *testing.T) {
-				srv := phonelineplustest.NewServer()
-				defer srv.Close()
-				wh := newWireHarness(t, srv.Handler(), true, everyStreamAfterAuth(f))
-				c := wireClient(t, wh, srv)
-				_, err := c.Customers.Create(t.Context(), transportCustomer)
-				require.ErrorIs(t, err, plp.ErrOutcomeUnknown)
-				assert.Equal(t, 1, wh.log.count(http.MethodPost, "/customers"), "one POST on the wire")
-				assert.Len(t, srv.Customers(), 1, "and it took effect")
-				t.Log(err)
+		for _, p := range posts {
+			if f == wireResetRefused && p.body == nil {
+				continue // believed: see TestRefusedStreamWithoutABodyIsRetried
+			}
+			t.Run(string(f)+"/"+p.name, func(t *testing.T) {
+				t.Parallel()
+				synctest.Test(t, func(t *testing.T) {
+					srv := phonelineplustest.NewServer()
+					defer srv.Close()
+					wh := newWireHarness(t, srv.Handler(), true, everyStreamAfterAuth(f))
+					c := wireClient(t, wh, srv)
+					err := c.Do(t.Context(), http.MethodPost, "/customers", p.body, nil)
+					require.ErrorIs(t, err, plp.ErrOutcomeUnknown)
+					assert.Equal(t, 1, wh.log.count(http.MethodPost, "/customers"), "one POST on the wire")
+					assert.Len(t, srv.Customers(), p.acted)
+				})
 			})
-		})
+		}
 	}
 }
 
