@@ -151,7 +151,6 @@ func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []b
 	switch {
 	case payload != nil:
 		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(payload)), int64(len(payload))
-		req.Header.Set("Content-Type", "application/json")
 	case !cl.repeatable():
 		// Nothing to send, but a body all the same: net/http's HTTP/2
 		// transport replays a request without one by itself after some
@@ -160,13 +159,21 @@ func (c *Client) newRequest(ctx context.Context, cl *call, u string, payload []b
 		// goes as an empty body of unknown length.
 		req.Body = io.NopCloser(strings.NewReader(""))
 	}
+	h := req.Header
 	for k, v := range cl.cfg.header {
-		req.Header[k] = v
+		h[k] = v
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.core.userAgent)
+	// The client's own headers, set last so they win: their values are
+	// slices of one array (capacity capped, so an Add copies), one
+	// allocation for all four.
+	own := [...]string{"application/json", c.core.userAgent, "application/json", ""}
+	h["Accept"], h["User-Agent"] = own[0:1:1], own[1:2:2]
+	if payload != nil {
+		h["Content-Type"] = own[2:3:3]
+	}
 	if tok != nil {
-		req.Header.Set("Authorization", "Bearer "+tok.tok.AccessToken.Reveal())
+		own[3] = "Bearer " + tok.tok.AccessToken.Reveal()
+		h["Authorization"] = own[3:4:4]
 	}
 	return req, nil
 }

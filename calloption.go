@@ -29,6 +29,9 @@ type callConfig struct {
 
 // newCallConfig applies opts over the client's defaults.
 func newCallConfig(opts []CallOption) (callConfig, error) {
+	if len(opts) == 0 {
+		return callConfig{maxRetries: -1, settle: -1}, nil // allocates nothing
+	}
 	cc := callConfig{maxRetries: -1, settle: -1}
 	for _, o := range opts {
 		if o.apply == nil {

@@ -398,9 +398,11 @@ func (op *operation) end(ctx context.Context, cl *call, err error) {
 	if cl.cfg.resp != nil {
 		*cl.cfg.resp = op.meta
 	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		apiErr.Attempts = op.meta.Attempts
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Attempts = op.meta.Attempts
+		}
 	}
 	if !op.obs.active() {
 		return

@@ -176,8 +176,7 @@ func (l *list[T]) decodeBody(body []byte) error {
 			return err
 		}
 		if key != "data" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
+			if err := dec.Decode(&skipValue{}); err != nil {
 				return err
 			}
 			continue
@@ -217,6 +216,12 @@ func (l *list[T]) items(dec *json.Decoder, body []byte) error {
 	_, err := dec.Token()
 	return err
 }
+
+// skipValue decodes any JSON value into nothing: the other members of a
+// list's envelope ("count") are read past without being kept.
+type skipValue struct{}
+
+func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 
 // plainString returns the content of a JSON string that needs no
 // unescaping (no backslash, valid UTF-8), so decoders of single values

@@ -13,6 +13,11 @@ const maxIDLen = 128
 // no ID can add a segment, a query or a fragment to the path.
 func expandPath(tmpl string, ids ...string) (string, error) {
 	var b strings.Builder
+	n := len(tmpl)
+	for _, id := range ids {
+		n += len(id) // checkID lets through nothing PathEscape expands
+	}
+	b.Grow(n)
 	rest := tmpl
 	for _, id := range ids {
 		open := strings.IndexByte(rest, '{')
