@@ -41,8 +41,8 @@ type service struct{ client *Client }
 
 type core struct {
 	base              string
-	serverAddr        string // the base URL's host, for hooks
-	serverPort        int    // and its port
+	serverAddr        string       // the base URL's host, for hooks
+	serverPort        int          // and its port
 	hc                *http.Client // Timeout zero: attemptTimeout bounds each attempt
 	attemptTimeout    time.Duration
 	limiter           Limiter
