@@ -92,7 +92,7 @@ type authResponse struct {
 func (k *keyExchange) Token(ctx context.Context) (Token, error) {
 	var resp authResponse
 	err := k.client.do(ctx, &call{
-		op: "Auth.Exchange", method: http.MethodPost, tmpl: pathAuth, path: pathAuth, noAuth: true, idempotent: true,
+		op: OperationAuthExchange, method: http.MethodPost, tmpl: pathAuth, path: pathAuth, noAuth: true, idempotent: true,
 		timeout: tokenAttemptTimeout,
 		body:    authRequest{KeyID: k.keyID, Secret: k.secret.Reveal()}, out: &resp,
 	})

@@ -41,6 +41,8 @@ type service struct{ client *Client }
 
 type core struct {
 	base              string
+	serverAddr        string       // the base URL's host, for hooks
+	serverPort        int          // and its port
 	hc                *http.Client // Timeout zero: attemptTimeout bounds each attempt
 	attemptTimeout    time.Duration
 	limiter           Limiter
@@ -83,6 +85,7 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	addr, port := serverOf(base)
 	if cfg.limiter == nil {
 		cfg.limiter = newRateLimiter(DefaultRatePerMinute, 1)
 	}
@@ -96,7 +99,7 @@ func New(keyID, secret string, opts ...Option) (*Client, error) {
 		ua += " " + cfg.userAgent
 	}
 	c := &Client{core: &core{
-		base: base, limiter: cfg.limiter, maxRetries: cfg.maxRetries,
+		base: base, serverAddr: addr, serverPort: port, limiter: cfg.limiter, maxRetries: cfg.maxRetries,
 		maxRetryWait: cfg.maxRetryWait, obs: observer{sets: cfg.hooks, logger: cfg.logger},
 		userAgent: ua, maxBody: cfg.maxBody, secret: NewSecret(secret),
 		settleWindow: cfg.settleWindow,
@@ -244,7 +247,7 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, &call{op: "Do", method: method, tmpl: p, path: p, query: q, body: body, out: out, opts: opts})
+	return c.do(ctx, &call{op: OperationDo, method: method, path: p, query: q, body: body, out: out, opts: opts})
 }
 
 // do is the one request path: every HTTP request the client sends goes
@@ -273,7 +276,8 @@ func (c *Client) do(ctx context.Context, cl *call) (err error) {
 		ctx, cancel = context.WithTimeoutCause(ctx, DefaultCallTimeout, errCallTimeout)
 		defer cancel()
 	}
-	op := &operation{obs: &c.core.obs, info: OperationInfo{Operation: cl.op, Method: cl.method, PathTemplate: cl.tmpl}}
+	op := &operation{obs: &c.core.obs, info: OperationInfo{Operation: cl.op, Method: cl.method, PathTemplate: cl.tmpl,
+		ServerAddress: c.core.serverAddr, ServerPort: c.core.serverPort}}
 	ctx = op.start(ctx)
 	defer func() { op.end(ctx, cl, err) }()
 

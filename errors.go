@@ -38,8 +38,10 @@ var (
 	// sent and may or may not have taken effect: the API answered 5xx, the
 	// connection was lost after the request was written, the deadline
 	// passed while waiting for the answer, or a success came back with a
-	// body that could not be read. The SDK never re-sends such a request;
-	// look the resource up before trying again.
+	// body that could not be read. The SDK never re-sends such a request
+	// by itself: the CreateOrFind methods settle it (they look the
+	// resource up for a settle window and send again only if it stayed
+	// absent); with a plain Create, look it up before trying again.
 	ErrOutcomeUnknown = errors.New("phonelineplus: outcome unknown")
 	// ErrEmailInUse reports that an email address is already used somewhere
 	// on the platform (emails are unique across all of PhoneLine+). It also

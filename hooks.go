@@ -28,7 +28,7 @@ import (
 // ("/customers/{customerID}/users"), never the sent path.
 //
 // The token exchange (POST /auth) is an operation of its own, named
-// "Auth.Exchange", run inside the operation that needed the token.
+// OperationAuthExchange, run inside the operation that needed the token.
 type Hooks struct {
 	// OperationStart is called when a method (or Client.Do) starts, once
 	// its input passed the checks (a *ValidationError starts nothing). The
@@ -58,11 +58,26 @@ func WithHooks(h Hooks) Option {
 	}}
 }
 
+// Operation names that are not a service method.
+const (
+	// OperationDo is the Operation of a Client.Do call.
+	OperationDo = "Do"
+	// OperationAuthExchange is the Operation of a token exchange.
+	OperationAuthExchange = "Auth.Exchange"
+)
+
 // OperationInfo names an operation.
 type OperationInfo struct {
-	Operation    string // "Customers.Create"; "Do" for Client.Do
-	Method       string // "POST"
-	PathTemplate string // "/customers"; Client.Do reports the path it was given
+	Operation string // "Customers.Create"; OperationDo for Client.Do
+	Method    string // "POST"
+	// PathTemplate is the path's template, relative to the base URL
+	// ("/customers/{customerID}/users"). It is empty for Client.Do, whose
+	// path is the caller's own and may hold IDs.
+	PathTemplate string
+	// ServerAddress and ServerPort are the API's host and port, from the
+	// base URL (443 for https without a port).
+	ServerAddress string
+	ServerPort    int
 }
 
 // OperationResult is how an operation ended.

@@ -113,6 +113,43 @@ func TestHooksNeverSeeIDsOrSecrets(t *testing.T) {
 	assert.NotContains(t, seen.String(), testToken)
 }
 
+func TestHooksSeeTheServerAndNoTemplateForDo(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var ops []OperationInfo
+	e := setup(t, WithHooks(Hooks{OperationStart: func(ctx context.Context, op OperationInfo) context.Context {
+		mu.Lock()
+		defer mu.Unlock()
+		ops = append(ops, op)
+		return nil
+	}}))
+	e.mux.HandleFunc("GET /customers/{id}", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"id":"c1"}`)
+	})
+	require.NoError(t, e.client.Do(t.Context(), http.MethodGet, "/customers/id-7777", nil, nil))
+	host, port := serverOf(e.url)
+	require.NotEmpty(t, ops)
+	for _, op := range ops {
+		assert.Equal(t, "127.0.0.1", op.ServerAddress, op.Operation)
+		assert.Equal(t, port, op.ServerPort, op.Operation)
+		assert.Equal(t, host, op.ServerAddress)
+	}
+	do := ops[0]
+	assert.Equal(t, OperationDo, do.Operation)
+	assert.Empty(t, do.PathTemplate, "Client.Do's path is the caller's and may hold IDs")
+	assert.Equal(t, OperationAuthExchange, ops[1].Operation)
+	assert.NotZero(t, port)
+
+	for base, want := range map[string][2]any{
+		"https://api.phonelineplus.com/v1": {"api.phonelineplus.com", 443},
+		"http://localhost/v1":              {"localhost", 80},
+		"https://[::1]:8443/partner/v1":    {"::1", 8443},
+	} {
+		h, p := serverOf(base)
+		assert.Equal(t, want, [2]any{h, p}, base)
+	}
+}
+
 func TestPanickingHookIsRecoveredAndReportedOnce(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer

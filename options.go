@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -233,4 +234,21 @@ func WithMaxResponseBytes(n int64) Option {
 		c.maxBody = n
 		return nil
 	}}
+}
+
+// serverOf returns the host and port of a base URL checkBaseURL accepted,
+// the port defaulting to the scheme's.
+func serverOf(base string) (string, int) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", 0
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		port = 443
+		if u.Scheme == "http" {
+			port = 80
+		}
+	}
+	return u.Hostname(), port
 }

@@ -56,8 +56,9 @@ func waitLimiter(ctx context.Context, l Limiter) error {
 	}
 	if _, ok := l.(*rate.Limiter); ok {
 		// x/time/rate refuses, without sleeping, a wait that would pass
-		// the deadline; its error is not a sentinel, so name it here.
-		return fmt.Errorf("%w: no request slot before the context deadline (%v)", ErrRateLimited, err)
+		// the deadline; its error is not a sentinel and says the same,
+		// so it is replaced, not wrapped.
+		return fmt.Errorf("%w: no request slot before the context deadline", ErrRateLimited)
 	}
 	return fmt.Errorf("phonelineplus: rate limiter: %w", err)
 }

@@ -20,10 +20,10 @@
 //     semantic conventions for HTTP clients: named "{method} {url.template}"
 //     ("POST /customers/{customerID}/users"), never after the path sent,
 //     with http.request.method, url.template, http.response.status_code and,
-//     from the second attempt on, http.request.resend_count. An attempt the
-//     client retries carries phonelineplus.retry.delay, the seconds it
-//     waits before the next. (server.address is not recorded: the hooks do
-//     not say which host the client calls.)
+//     from the second attempt on, http.request.resend_count, and
+//     server.address and server.port (the API's host, from the base URL,
+//     never a path). An attempt the client retries carries
+//     phonelineplus.retry.delay, the seconds it waits before the next.
 //
 // A call that fails sets error.type to its phonelineplus.ErrorCategory
 // ("rate_limited", "outcome_unknown", "email_in_use", ...) and the span

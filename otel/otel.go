@@ -21,10 +21,6 @@ import (
 // name of the tracer and of the meter.
 const ScopeName = "github.com/phonelineplus-go/phonelineplus/otel"
 
-// exchangeOperation is the operation the client runs to exchange its key
-// for a token (POST /auth), nested in the call that needed the token.
-const exchangeOperation = "Auth.Exchange"
-
 // Attributes of this package's own; the others are the semantic
 // conventions'.
 const (
@@ -140,7 +136,7 @@ func operationOf(ctx context.Context) *operation {
 
 func (r *recorder) operationStart(ctx context.Context, op phonelineplus.OperationInfo) context.Context {
 	attrs := []attribute.KeyValue{attrOperation.String(op.Operation)}
-	if t := template(op); t != "" {
+	if t := op.PathTemplate; t != "" {
 		attrs = append(attrs, semconv.URLTemplate(t))
 	}
 	ctx, span := r.tracer.Start(ctx, op.Operation,
@@ -151,7 +147,7 @@ func (r *recorder) operationStart(ctx context.Context, op phonelineplus.Operatio
 func (r *recorder) operationEnd(ctx context.Context, op phonelineplus.OperationInfo, res phonelineplus.OperationResult) {
 	r.operationDuration.Record(ctx, res.Duration.Seconds(),
 		metric.WithAttributes(withErrorType([]attribute.KeyValue{attrOperation.String(op.Operation)}, res.Category)...))
-	if op.Operation == exchangeOperation {
+	if op.Operation == phonelineplus.OperationAuthExchange {
 		r.tokenExchanges.Add(ctx, 1, metric.WithAttributes(withErrorType(nil, res.Category)...))
 	}
 	o := operationOf(ctx)
@@ -262,20 +258,14 @@ func request(op phonelineplus.OperationInfo) (string, []attribute.KeyValue) {
 		name = "HTTP"
 		attrs = []attribute.KeyValue{semconv.HTTPRequestMethodOther, semconv.HTTPRequestMethodOriginal(op.Method)}
 	}
-	if t := template(op); t != "" {
+	if t := op.PathTemplate; t != "" {
 		name += " " + t
 		attrs = append(attrs, semconv.URLTemplate(t))
 	}
-	return name, attrs
-}
-
-// template returns the operation's path template, or "" for Client.Do,
-// whose PathTemplate is the path it was given, IDs and all.
-func template(op phonelineplus.OperationInfo) string {
-	if op.Operation == "Do" {
-		return ""
+	if op.ServerAddress != "" {
+		attrs = append(attrs, semconv.ServerAddress(op.ServerAddress), semconv.ServerPort(op.ServerPort))
 	}
-	return op.PathTemplate
+	return name, attrs
 }
 
 // knownMethod reports whether m is one of the methods the semantic

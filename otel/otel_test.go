@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -163,6 +165,7 @@ func TestHooksTraceAndMeasureACustomerOnboarding(t *testing.T) {
 			assert.Equal(t, trace.SpanKindClient, a.SpanKind)
 			assert.Contains(t, a.Attributes, attribute.String("http.request.method", "POST"))
 			assert.Contains(t, a.Attributes, attribute.String("url.template", "/customers"))
+			assert.True(t, hasKey(a.Attributes, "server.address") && hasKey(a.Attributes, "server.port"))
 		}
 		assert.Contains(t, refused.Attributes, attribute.Int("http.response.status_code", 429))
 		assert.Contains(t, refused.Attributes, attribute.String("error.type", "rate_limited"))
@@ -185,8 +188,10 @@ func TestHooksTraceAndMeasureACustomerOnboarding(t *testing.T) {
 		assert.Equal(t, uint64(7), totalCount(duration), "five HTTP attempts and two exchanges")
 		assert.Equal(t, uint64(1), pointWith(t, duration, attribute.Int("http.response.status_code", 429)).Count)
 		p429 := pointWith(t, duration, attribute.Int("http.response.status_code", 429))
+		host, port := serverOf(t, srv.URL())
 		assert.Equal(t, attribute.NewSet(
 			attribute.String("http.request.method", "POST"), attribute.String("url.template", "/customers"),
+			attribute.String("server.address", host), attribute.Int("server.port", port),
 			attribute.Int("http.response.status_code", 429), attribute.String("error.type", "rate_limited"),
 		), p429.Attributes)
 		assert.Equal(t, int64(1), sum(t, rm, "phonelineplus.rate_limited.responses"))
@@ -368,4 +373,14 @@ func dump(t *testing.T, v any) string {
 	enc.SetEscapeHTML(false)
 	require.NoError(t, enc.Encode(v))
 	return b.String()
+}
+
+// serverOf returns the host and port of a base URL.
+func serverOf(t *testing.T, base string) (string, int) {
+	t.Helper()
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	port, err := strconv.Atoi(u.Port())
+	require.NoError(t, err)
+	return u.Hostname(), port
 }
