@@ -3,6 +3,7 @@ package phonelineplus
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 )
@@ -56,16 +57,21 @@ func (n *Number) UnmarshalJSON(data []byte) error { return n.decodeWith(copyDeco
 
 func (n *Number) decodeWith(dec objectDecoder) error {
 	type plain Number
-	type wire struct {
-		*plain
-		AltNumber string `json:"phoneNumberE164"`
-	}
-	aux := mirror[wire](dec)
-	aux.plain = (*plain)(n)
-	if err := dec.decode(aux, &n.Raw); err != nil {
+	if err := dec.decode((*plain)(n), &n.Raw); err != nil {
 		return err
 	}
-	n.NumberE164 = cmp.Or(n.NumberE164, aux.AltNumber)
+	if n.NumberE164 == "" {
+		// Some answers name it phoneNumberE164. It is read only then: a
+		// mirror embedding plain beside it would cost every field of
+		// every item of a list a reflection step in encoding/json.
+		var alt struct {
+			Number string `json:"phoneNumberE164"`
+		}
+		if err := json.Unmarshal(n.Raw, &alt); err != nil {
+			return err
+		}
+		n.NumberE164 = alt.Number
+	}
 	if n.AllocatedTo != nil && n.AllocatedTo.UserID == "" {
 		n.AllocatedTo = nil
 	}
