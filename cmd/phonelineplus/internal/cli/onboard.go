@@ -58,7 +58,7 @@ func (f *onboardFlags) check() error {
 func (a *App) onboardClient(f *onboardFlags, m *meter) (*pl.Client, error) {
 	// The SDK's own spacing, plus its 1 ms margin per slot.
 	bucket := rate.NewLimiter(rate.Every(time.Minute/time.Duration(a.rate())+time.Millisecond), 1)
-	opts := []pl.Option{pl.WithLimiter(engine.NewPriorityLimiter(bucket)), pl.WithSettleWindow(f.settleWindow)}
+	opts := []pl.Option{pl.WithLimiter(engine.NewPriorityLimiter(bucket)), pl.WithSettleWindow(f.settleWindow), pl.WithHooks(engine.Hooks())}
 	if m != nil {
 		opts = append(opts, pl.WithHooks(m.hooks()))
 	}

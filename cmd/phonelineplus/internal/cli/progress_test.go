@@ -51,6 +51,27 @@ func TestApplyCountsWhatTheFakeReceivedAndNamesARetryAfterWait(t *testing.T) {
 	require.NotNil(t, summary)
 	assert.EqualValues(t, len(received), summary["requests"], "the token exchange and the 429'd attempt count")
 	assert.Contains(t, r.stderr, "; "+count(len(received), "request")+" sent.")
+
+	// The user row the 429 hit took two attempts, the others one; a user's
+	// request ID is its create's that succeeded.
+	r = h.run("status", path, "-o", "json")
+	require.Equal(t, exitcode.OK, r.code, r.stderr)
+	var status []map[string]string
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &status))
+	var created string
+	for _, req := range received {
+		if req.Method == http.MethodPost && strings.HasSuffix(req.Path, "/users") && req.Status == http.StatusCreated {
+			created += req.ID + " "
+		}
+	}
+	attempts := map[string]int{}
+	for _, row := range status {
+		attempts[row["attempts"]]++
+		if row["sheet"] == "users" {
+			assert.Contains(t, created, row["request_id"]+" ", row)
+		}
+	}
+	assert.Equal(t, map[string]int{"1": len(status) - 1, "2": 1}, attempts)
 }
 
 func TestRetryReasonSaysWhoChoseTheDelay(t *testing.T) {
