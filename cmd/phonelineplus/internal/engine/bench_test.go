@@ -64,7 +64,7 @@ func runOnboardingBench(t *testing.T, latency time.Duration) benchResult {
 		// 1 ms margin, burst 1), its slots served by priority.
 		bucket := rate.NewLimiter(rate.Every(budgetSlot+time.Millisecond), 1)
 		c, err := pl.New(id, secret, pl.WithBaseURL(srv.URL()), pl.WithHTTPClient(&http.Client{Transport: srv.Transport()}),
-			pl.WithLimiter(NewPriorityLimiter(bucket)))
+			pl.WithLimiter(NewPriorityLimiter(bucket)), pl.WithHooks(Hooks()))
 		require.NoError(t, err)
 		e := &Engine{API: &SDK{Client: c}, Journal: openJournal(t)}
 		start := time.Now()
