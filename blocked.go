@@ -179,7 +179,7 @@ func (s *BlockedNumbersService) FindByNumber(ctx context.Context, customerID, nu
 //
 // Cost: Create's one request, plus one BlockedNumbers.List per look when
 // the outcome is unknown. opts apply to every request; WithResponseInto
-// describes the last.
+// describes the last send of the create (not a look).
 func (s *BlockedNumbersService) CreateOrFind(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*Ensured[BlockedNumber], error) {
 	norm, window, err := prepare(s.client, opts, cmp.Or(checkID("customerID", customerID), findKey("numberE164", req.NumberE164)), req, BlockedNumberRequest.normalize)
 	if err != nil {
@@ -192,7 +192,9 @@ func (s *BlockedNumbersService) CreateOrFind(ctx context.Context, customerID str
 				field{"description", norm.Description, b.Description, sameText})
 		},
 		create: func() (*BlockedNumber, error) { return s.Create(ctx, customerID, req, opts...) },
-		find:   func() (*BlockedNumber, error) { return s.FindByNumber(ctx, customerID, req.NumberE164, opts...) },
-		hint:   "check customer " + customerID + "'s blocked numbers in the partner portal before blocking it again",
+		find: func() (*BlockedNumber, error) {
+			return s.FindByNumber(ctx, customerID, req.NumberE164, lookupOpts(opts)...)
+		},
+		hint: "check customer " + customerID + "'s blocked numbers in the partner portal before blocking it again",
 	})
 }

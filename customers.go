@@ -492,7 +492,7 @@ func (req CustomerCreateRequest) differs(c *Customer) string {
 //
 // Cost: Create's one request, plus one Customers.List per look (at most
 // six in the default window) only when an outcome is unknown. opts apply
-// to every request; WithResponseInto describes the last.
+// to every request; WithResponseInto describes the last send of the create (not a look).
 func (s *CustomersService) CreateOrFind(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Ensured[Customer], error) {
 	norm, window, err := prepare(s.client, opts, nil, req, CustomerCreateRequest.normalize)
 	if err != nil {
@@ -501,7 +501,7 @@ func (s *CustomersService) CreateOrFind(ctx context.Context, req CustomerCreateR
 	return ensure(ctx, window, creation[Customer]{
 		op: "Customers.CreateOrFind", what: "customer", id: customerID, differs: norm.differs,
 		create: func() (*Customer, error) { return s.Create(ctx, req, opts...) },
-		find:   func() (*Customer, error) { return s.findFor(ctx, norm, opts) },
+		find:   func() (*Customer, error) { return s.findFor(ctx, norm, lookupOpts(opts)) },
 		hint:   "check the partner portal's customers for this company before creating it again",
 	})
 }

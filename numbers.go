@@ -318,7 +318,7 @@ func (s *NumbersService) FindByNumber(ctx context.Context, customerID, number st
 //
 // Cost: Create's one request, plus one Numbers.List per look when the
 // outcome is unknown. opts apply to every request; WithResponseInto
-// describes the last.
+// describes the last send of the create (not a look).
 func (s *NumbersService) CreateOrFind(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Ensured[Number], error) {
 	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, NumberCreateRequest.normalize)
 	if err != nil {
@@ -328,7 +328,7 @@ func (s *NumbersService) CreateOrFind(ctx context.Context, customerID string, re
 		op: "Numbers.CreateOrFind", what: "number", id: numberID,
 		differs: func(*Number) string { return "" }, // the number is the whole request
 		create:  func() (*Number, error) { return s.Create(ctx, customerID, req, opts...) },
-		find:    func() (*Number, error) { return s.FindByNumber(ctx, customerID, norm.NumberE164, opts...) },
+		find:    func() (*Number, error) { return s.FindByNumber(ctx, customerID, norm.NumberE164, lookupOpts(opts)...) },
 		hint:    "check customer " + customerID + "'s numbers in the partner portal before adding it again",
 	})
 }

@@ -332,13 +332,13 @@ func (s *OrdersService) FindMatching(ctx context.Context, customerID string, req
 //
 // Cost: Create's one request, plus one Orders.List per look when the
 // outcome is unknown. opts apply to every request; WithResponseInto
-// describes the last.
+// describes the last send of the create (not a look).
 func (s *OrdersService) CreateOrFind(ctx context.Context, customerID string, req OrderCreateRequest, opts ...CallOption) (*Ensured[Order], error) {
 	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, OrderCreateRequest.normalize)
 	if err != nil {
 		return nil, err
 	}
-	findOpts := append([]CallOption{WithCreatedAfter(time.Now().Add(-orderClockSkew))}, opts...)
+	findOpts := append([]CallOption{WithCreatedAfter(time.Now().Add(-orderClockSkew))}, lookupOpts(opts)...)
 	return ensure(ctx, window, creation[Order]{
 		op: "Orders.CreateOrFind", what: "order", id: orderID, once: true,
 		differs: func(*Order) string { return "" }, // FindMatching matched it to req

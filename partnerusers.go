@@ -165,7 +165,7 @@ func (s *PartnerUsersService) FindByEmail(ctx context.Context, address string, o
 //
 // Cost: Create's one request, plus one PartnerUsers.List per look when the
 // outcome is unknown. opts apply to every request; WithResponseInto
-// describes the last.
+// describes the last send of the create (not a look).
 func (s *PartnerUsersService) CreateOrFind(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*Ensured[PartnerUser], error) {
 	norm, window, err := prepare(s.client, opts, findKey("email", req.Email), req, PartnerUserCreateRequest.normalize)
 	if err != nil {
@@ -177,7 +177,7 @@ func (s *PartnerUsersService) CreateOrFind(ctx context.Context, req PartnerUserC
 			return mismatch(field{"email", norm.Email, u.Email, sameEmail}, field{"fullName", norm.FullName, u.FullName, sameText})
 		},
 		create: func() (*PartnerUser, error) { return s.Create(ctx, req, opts...) },
-		find:   func() (*PartnerUser, error) { return s.FindByEmail(ctx, norm.Email, opts...) },
+		find:   func() (*PartnerUser, error) { return s.FindByEmail(ctx, norm.Email, lookupOpts(opts)...) },
 		hint:   "check the partner portal's users before adding it again",
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -250,6 +251,16 @@ func prepare[R any](c *Client, opts []CallOption, idErr error, req R, normalize 
 		window = cc.settle
 	}
 	return req, window, err
+}
+
+// lookupOpts are a CreateOrFind's options for its lookups: the caller's,
+// but WithResponseInto, which describes the create (the last send of it:
+// the request ID to quote to Gamma is the create's, not a list call's).
+func lookupOpts(opts []CallOption) []CallOption {
+	return append(slices.Clip(opts), CallOption{func(cc *callConfig) error {
+		cc.resp = nil
+		return nil
+	}})
 }
 
 // ensure runs a create-or-find: send the create; on an unknown outcome,

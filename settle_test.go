@@ -562,8 +562,8 @@ func TestVerificationError(t *testing.T) {
 }
 
 // A CreateOrFind's options go to every request it sends, and
-// WithResponseInto describes the last; the settle options are harmless on
-// any other call.
+// WithResponseInto describes the create, not a look: its request ID is the
+// one to quote; the settle options are harmless on any other call.
 func TestCreateOrFindCallOptions(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
@@ -582,7 +582,16 @@ func TestCreateOrFindCallOptions(t *testing.T) {
 			}
 		}
 		assert.Equal(t, 1+e.script.listCount(), sent, "the create and every look carry the header")
-		assert.Equal(t, http.StatusOK, resp.StatusCode, "the last request was a look")
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode, "the create's 500 Timeout, not the last look's 200")
+		var createID string
+		for _, r := range e.srv.Requests() {
+			if r.Method == http.MethodPost && r.Path == "/customers" {
+				createID = r.ID
+			}
+		}
+		require.NotEmpty(t, createID)
+		assert.Equal(t, createID, resp.RequestID)
+		assert.Equal(t, 1, resp.Attempts)
 
 		_, err = e.client.Customers.List(t.Context(), plp.WithCallSettleWindow(time.Minute), plp.WithCreatedAfter(time.Now()))
 		assert.NoError(t, err)

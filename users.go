@@ -273,7 +273,7 @@ func (req UserCreateRequest) differs(u *User) string {
 //
 // Cost: Create's one request, plus one Users.List per look when the
 // outcome is unknown or the response has no ID. opts apply to every
-// request; WithResponseInto describes the last.
+// request; WithResponseInto describes the last send of the create (not a look).
 func (s *UsersService) CreateOrFind(ctx context.Context, customerID string, req UserCreateRequest, opts ...CallOption) (*Ensured[User], error) {
 	norm, window, err := prepare(s.client, opts, checkID("customerID", customerID), req, UserCreateRequest.normalize)
 	if err != nil {
@@ -282,7 +282,7 @@ func (s *UsersService) CreateOrFind(ctx context.Context, customerID string, req 
 	return ensure(ctx, window, creation[User]{
 		op: "Users.CreateOrFind", what: "user", id: userID, differs: norm.differs,
 		create: func() (*User, error) { return s.Create(ctx, customerID, req, opts...) },
-		find:   func() (*User, error) { return s.FindByEmail(ctx, customerID, norm.Email, opts...) },
+		find:   func() (*User, error) { return s.FindByEmail(ctx, customerID, norm.Email, lookupOpts(opts)...) },
 		hint:   "check customer " + customerID + "'s users in the partner portal before adding it again",
 	})
 }

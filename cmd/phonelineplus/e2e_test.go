@@ -182,7 +182,7 @@ func TestEndToEndAgainstTheFakeProcess(t *testing.T) {
 	f := startFake(t, fakeBin, "-rate-limit", "0")
 	const n, users = 50, 3
 	path := writeSample(t, n, users)
-	fast := []string{"--rate-limit", "6000"}
+	fast := []string{"--rate", "6000"}
 
 	r := runCLI(t, cliBin, f, "validate", path)
 	require.Equal(t, exitcode.OK, r.code, r.stderr)
@@ -250,7 +250,7 @@ func TestEndToEndAgainstTheFakeProcess(t *testing.T) {
 
 	// The round trip: export what exists, and plan it: nothing to create.
 	exported := filepath.Join(t.TempDir(), "current.xlsx")
-	r = runCLI(t, cliBin, f, "export", exported)
+	r = runCLI(t, cliBin, f, append([]string{"export", exported}, fast...)...)
 	require.Equal(t, exitcode.OK, r.code, r.stderr)
 	r = runCLI(t, cliBin, f, append([]string{"plan", exported, "-o", "json", "--journal", exported + ".journal"}, fast...)...)
 	require.Equal(t, exitcode.OK, r.code, r.stderr)

@@ -24,7 +24,7 @@ import (
 )
 
 // The kill test's settings. The fake allows 1,200 requests a minute and
-// apply is paced to match (--rate-limit 1200), twelve times the real
+// apply is paced to match (--rate 1200), twelve times the real
 // budget, so that 20 kills and their resumes fit in a few minutes on two
 // cores; the settle window is 2 s (the fake's delayed commits land after
 // 1 s).
@@ -67,7 +67,7 @@ func TestKillNineAtSeededMomentsLosesNothing(t *testing.T) {
 	f := startFake(t, fakeBin, args...)
 	holdSomeNumbers(t, f, 5)
 	path := writeSample(t, killCustomers, killUsers)
-	apply := []string{"apply", path, "--yes", "-o", "json", "--rate-limit", killRate, "--settle-window", "2s", "--concurrency", "4"}
+	apply := []string{"apply", path, "--yes", "-o", "json", "--rate", killRate, "--settle-window", "2s", "--concurrency", "4"}
 
 	rng := rand.New(rand.NewPCG(killSeed, 0))
 	kills, runs := 0, 0

@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -55,6 +56,7 @@ type globalFlags struct {
 	output  string
 	profile string
 	baseURL string
+	rate    int // requests a minute
 	debug   bool
 }
 
@@ -119,7 +121,8 @@ func (a *App) Client(opts ...phonelineplus.Option) (*phonelineplus.Client, error
 	if err != nil {
 		return nil, err
 	}
-	all := []phonelineplus.Option{phonelineplus.WithBaseURL(base), phonelineplus.WithUserAgent("phonelineplus-cli/" + phonelineplus.Version)}
+	all := []phonelineplus.Option{phonelineplus.WithBaseURL(base), phonelineplus.WithUserAgent("phonelineplus-cli/" + phonelineplus.Version),
+		phonelineplus.WithRateLimit(a.rate(), 1)}
 	if a.HTTPClient != nil {
 		all = append(all, phonelineplus.WithHTTPClient(a.HTTPClient))
 	}
@@ -137,6 +140,10 @@ func (a *App) Client(opts ...phonelineplus.Option) (*phonelineplus.Client, error
 	}
 	return c, nil
 }
+
+// rate is the budget the run's clients keep to (--rate), in requests a
+// minute.
+func (a *App) rate() int { return cmp.Or(a.global.rate, phonelineplus.DefaultRatePerMinute) }
 
 // baseURL resolves the API base URL: --base-url, PHONELINEPLUS_BASE_URL,
 // the profile's, or production. "uat" and "production" name the known

@@ -156,7 +156,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	h := newHarness(t)
 	for _, args := range [][]string{
 		{"bogus"}, {"--bogus"}, {"stats", "extra"}, {"customers", "get"}, {"-o", "xml", "stats"}, {"--output"},
-		{"orders", "list", "a", "b"}, {"template"},
+		{"orders", "list", "a", "b"}, {"template"}, {"--rate", "0", "stats"}, {"stats", "--rate", "-5"},
 	} {
 		r := h.run(args...)
 		assert.Equal(t, exitcode.Usage, r.code, "%v: %s", args, r.stderr)

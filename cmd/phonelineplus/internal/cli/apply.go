@@ -21,7 +21,7 @@ func applyCommand(a *App) *cobra.Command {
 		Long: `Create what FILE describes: each customer, then its users (each with its
 DDI in the create call, from the sheet or the area code's pool), then its
 orders. Customers run in parallel (--concurrency), paced at the key's budget
-(--rate-limit, 100 a minute by default) so that it stays fully used however
+(--rate, 100 a minute by default) so that it stays fully used however
 slow the API answers.
 
 On a terminal apply shows the plan and asks before it changes anything;
@@ -96,7 +96,7 @@ func (a *App) apply(cmd *cobra.Command, f *onboardFlags, path string, yes bool) 
 		return err
 	}
 	if !yes {
-		fmt.Fprintf(a.Stderr, "Plan for %s:\n%s", path, planSummary(plan, f.rateLimit))
+		fmt.Fprintf(a.Stderr, "Plan for %s:\n%s", path, planSummary(plan, a.rate()))
 		if !confirm(a, "Apply these changes? Type yes to go on: ") {
 			fmt.Fprintln(a.Stderr, "Nothing was changed.")
 			return exitSilently(exitcode.Failures)
@@ -114,7 +114,7 @@ func (a *App) apply(cmd *cobra.Command, f *onboardFlags, path string, yes bool) 
 	case interactive:
 		mode = progressBar
 	}
-	p := newProgress(mode, a.Stderr, a.Stdout, m, plan.Rows, int(m.sent.Load())+remaining, f.rateLimit)
+	p := newProgress(mode, a.Stderr, a.Stdout, m, plan.Rows, int(m.sent.Load())+remaining, a.rate())
 	e.Observe = p.event
 
 	// The first Ctrl-C cancels cmd.Context(): nothing new starts, and

@@ -50,7 +50,7 @@ func SampleWorkbook(n, users int) *sheet.Workbook {
 }
 
 func demoCommand(a *App) *cobra.Command {
-	var customers, users, rateLimit int
+	var customers, users int
 	var dir string
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -63,13 +63,14 @@ in another order in flight, so you see a create settled by a lookup and a
 number swapped. Then it shows status, as you would after a real run.
 
 The workbook and its journal stay in --dir (a new temporary folder by
-default): try "phonelineplus validate" or "phonelineplus status" on them.`,
+default): try "phonelineplus validate" or "phonelineplus status" on them.
+The fake allows --rate requests a minute, as the run keeps to.`,
 		Example: `  phonelineplus demo
-  go run ./cmd/phonelineplus demo --customers 20 --rate-limit 600`,
+  go run ./cmd/phonelineplus demo --customers 20 --rate 600`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if customers < 1 || users < 0 || rateLimit < 1 {
-				return usageError("--customers and --rate-limit must be at least 1, --users at least 0")
+			if customers < 1 || users < 0 {
+				return usageError("--customers must be at least 1, --users at least 0")
 			}
 			var err error
 			if dir == "" {
@@ -85,7 +86,7 @@ default): try "phonelineplus validate" or "phonelineplus status" on them.`,
 				return exitcode.New(exitcode.Failures, err)
 			}
 			srv := phonelineplustest.NewServer(
-				phonelineplustest.WithRateLimit(rateLimit),
+				phonelineplustest.WithRateLimit(a.rate()),
 				phonelineplustest.WithFault(phonelineplustest.Fault{Method: "POST", Path: "/customers",
 					Action: phonelineplustest.FaultTimeoutAfter, Times: 1}),
 				phonelineplustest.WithFault(phonelineplustest.Fault{Method: "POST", Path: "/customers/*/users",
@@ -103,7 +104,7 @@ default): try "phonelineplus validate" or "phonelineplus status" on them.`,
 			demo.global.profile = ""
 			fmt.Fprintf(a.Stderr, "The demo's workbook: %s (%s, %s, %s)\nThe fake API: %s\n\n", path,
 				count(customers, "customer"), count(customers*users, "user"), count(customers, "order"), srv.URL())
-			f := onboardFlags{concurrency: 8, rateLimit: rateLimit, settleWindow: 2 * time.Second}
+			f := onboardFlags{concurrency: 8, settleWindow: 2 * time.Second}
 			err = demo.apply(cmd, &f, path, true)
 			if exitcode.Of(err) == exitcode.Interrupted {
 				return err
@@ -127,7 +128,6 @@ default): try "phonelineplus validate" or "phonelineplus status" on them.`,
 	fl := cmd.Flags()
 	fl.IntVar(&customers, "customers", 5, "customers in the sample workbook")
 	fl.IntVar(&users, "users", 3, "users per customer")
-	fl.IntVar(&rateLimit, "rate-limit", pl.DefaultRatePerMinute, "the fake's budget and the run's, in requests per minute")
 	fl.StringVar(&dir, "dir", "", "folder for the workbook and its journal (default: a new temporary folder)")
 	return cmd
 }

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"cmp"
-	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,7 +31,6 @@ a time may use a journal: a second one refuses to start.`
 type onboardFlags struct {
 	journal      string
 	concurrency  int
-	rateLimit    int
 	settleWindow time.Duration
 }
 
@@ -42,7 +38,6 @@ func (f *onboardFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.journal, "journal", "", "the journal file (default: FILE.journal beside FILE)")
 	fl.IntVar(&f.concurrency, "concurrency", engine.DefaultConcurrency, "customers worked on at once (the rate budget paces the requests)")
-	fl.IntVar(&f.rateLimit, "rate-limit", pl.DefaultRatePerMinute, "the API key's budget, in requests per minute")
 	fl.DurationVar(&f.settleWindow, "settle-window", engine.DefaultSettleWindow,
 		"how long a create whose outcome is unknown is looked for before it counts as absent")
 }
@@ -51,73 +46,23 @@ func (f *onboardFlags) check() error {
 	switch {
 	case f.concurrency < 1:
 		return usageError("--concurrency must be at least 1")
-	case f.rateLimit < 1:
-		return usageError("--rate-limit must be at least 1 request per minute")
 	case f.settleWindow < 0:
 		return usageError("--settle-window must not be negative")
 	}
 	return nil
 }
 
-// meter counts the HTTP requests a client sends and tells a progress
-// display why the run waits: on the rate budget, or because the API
-// asked (429 with Retry-After).
-type meter struct {
-	sent   atomic.Int64
-	onWait func(reason string) // may be nil
-}
-
-func (m *meter) waiting(reason string) {
-	if m.onWait != nil {
-		m.onWait(reason)
-	}
-}
-
-// transport counts requests and notices 429s.
-type meterTransport struct {
-	m    *meter
-	base http.RoundTripper
-}
-
-func (t meterTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	t.m.sent.Add(1)
-	resp, err := t.base.RoundTrip(req)
-	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-		reason := "the API answered 429"
-		if ra := resp.Header.Get("Retry-After"); ra != "" {
-			reason += ", Retry-After " + ra + "s"
-		}
-		t.m.waiting(reason)
-	}
-	return resp, err
-}
-
-// meterLimiter is the budget's token bucket, reporting waits.
-type meterLimiter struct {
-	m *meter
-	l *rate.Limiter
-}
-
-func (l meterLimiter) Wait(ctx context.Context) error {
-	if l.l.Tokens() < 1 {
-		l.m.waiting("the rate budget")
-	}
-	return l.l.Wait(ctx)
-}
-
 // onboardClient is the API client of plan and apply: paced at the key's
-// budget, counted by m.
+// budget (--rate), its budget served to the engine's requests by
+// priority, and its requests counted by m when m is not nil.
 func (a *App) onboardClient(f *onboardFlags, m *meter) (*pl.Client, error) {
-	base := http.DefaultTransport
-	if a.HTTPClient != nil && a.HTTPClient.Transport != nil {
-		base = a.HTTPClient.Transport
+	// The SDK's own spacing, plus its 1 ms margin per slot.
+	bucket := rate.NewLimiter(rate.Every(time.Minute/time.Duration(a.rate())+time.Millisecond), 1)
+	opts := []pl.Option{pl.WithLimiter(engine.NewPriorityLimiter(bucket)), pl.WithSettleWindow(f.settleWindow), pl.WithHooks(engine.Hooks())}
+	if m != nil {
+		opts = append(opts, pl.WithHooks(m.hooks()))
 	}
-	hc := &http.Client{Transport: meterTransport{m: m, base: base}}
-	// The SDK's own spacing, plus its 1 ms margin per slot, served to the
-	// engine's requests by priority.
-	bucket := rate.NewLimiter(rate.Every(time.Minute/time.Duration(f.rateLimit)+time.Millisecond), 1)
-	lim := engine.NewPriorityLimiter(meterLimiter{m: m, l: bucket})
-	return a.Client(pl.WithHTTPClient(hc), pl.WithLimiter(lim), pl.WithSettleWindow(f.settleWindow))
+	return a.Client(opts...)
 }
 
 // readJob reads and validates FILE offline, printing its problems on

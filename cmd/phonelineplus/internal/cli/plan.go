@@ -43,7 +43,7 @@ FILE is validated offline first; a file with errors stops here.
 			if err := a.print(planTable(p)); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.Stderr, "Plan for %s:\n%s", args[0], planSummary(p, f.rateLimit))
+			fmt.Fprintf(a.Stderr, "Plan for %s:\n%s", args[0], planSummary(p, a.rate()))
 			return planVerdict(a, p)
 		},
 	}
@@ -57,7 +57,7 @@ func (a *App) plan(cmd *cobra.Command, f *onboardFlags, path string) (*engine.Pl
 	if err != nil {
 		return nil, err
 	}
-	c, err := a.onboardClient(f, &meter{})
+	c, err := a.onboardClient(f, nil)
 	if err != nil {
 		return nil, err
 	}

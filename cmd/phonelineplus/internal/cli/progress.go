@@ -39,8 +39,8 @@ type progress struct {
 	total    map[journal.Kind]int
 	finished map[journal.Kind]int
 	states   map[journal.State]int
-	reason   string
-	reasonAt time.Time
+	reason   string    // why the run waits
+	until    time.Time // when the reason stops being shown
 	lastWait time.Time // of the last wait line or event printed
 	stop     chan struct{}
 	stopped  sync.WaitGroup
@@ -60,7 +60,8 @@ func newProgress(mode progressMode, stderr, stdout io.Writer, m *meter, rows []e
 			done++
 		}
 	}
-	m.onWait = p.waiting
+	wait := p.waiting
+	m.onWait.Store(&wait)
 	if mode == progressBar {
 		p.bar = progressbar.NewOptions(len(rows),
 			progressbar.OptionSetWriter(stderr), progressbar.OptionShowCount(), progressbar.OptionSetWidth(24),
@@ -103,23 +104,33 @@ func (p *progress) describe() string {
 	if left := time.Duration(max(0, p.planned-sent)) * time.Minute / time.Duration(p.perMinute); left >= time.Second {
 		parts = append(parts, "about "+roundDuration(left)+" left")
 	}
-	if p.reason != "" && p.now().Sub(p.reasonAt) < 2*time.Second {
+	if p.reason != "" && p.now().Before(p.until) {
 		parts = append(parts, "waiting: "+p.reason)
 	}
 	return strings.Join(parts, " | ")
 }
 
-// waiting notes why the run waits.
-func (p *progress) waiting(reason string) {
+// reasonShown is how long the bar shows a reason after the wait it
+// names, at least.
+const reasonShown = 2 * time.Second
+
+// waiting notes why the run waits, for d from now (0: a wait that is
+// over). The budget's waits go on all run long: they do not hide a
+// reason that says more (a Retry-After, a settle) while it lasts.
+func (p *progress) waiting(reason string, d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.reason, p.reasonAt = reason, p.now()
-	// Lines and events for the API's own waits only, at most one every
-	// five seconds: the budget's waits are the normal pace.
-	if p.mode == progressBar || reason == "the rate budget" || p.now().Sub(p.lastWait) < 5*time.Second {
+	now := p.now()
+	if reason == reasonBudget && p.reason != reasonBudget && now.Before(p.until) {
 		return
 	}
-	p.lastWait = p.now()
+	p.reason, p.until = reason, now.Add(max(d, reasonShown))
+	// Lines and events for the API's own waits only, at most one every
+	// five seconds: the budget's waits are the normal pace.
+	if p.mode == progressBar || reason == reasonBudget || now.Sub(p.lastWait) < 5*time.Second {
+		return
+	}
+	p.lastWait = now
 	if p.mode == progressJSON {
 		p.json(map[string]any{"event": "wait", "reason": reason})
 		return
@@ -132,7 +143,7 @@ func (p *progress) event(ev engine.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if ev.Type == "settle" {
-		p.reason, p.reasonAt = fmt.Sprintf("settling %s row %d", ev.Sheet, ev.Row), p.now()
+		p.reason, p.until = fmt.Sprintf("settling %s row %d", ev.Sheet, ev.Row), p.now().Add(reasonShown)
 	} else if ev.State != journal.StateIntent {
 		p.finished[ev.Kind]++
 		p.states[ev.State]++

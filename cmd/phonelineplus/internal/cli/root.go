@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 
+	"github.com/phonelineplus-go/phonelineplus"
 	"github.com/phonelineplus-go/phonelineplus/cmd/phonelineplus/internal/exitcode"
 	"github.com/spf13/cobra"
 )
@@ -46,6 +47,9 @@ func (a *App) rootCommand() *cobra.Command {
   phonelineplus --base-url uat plan onboarding.xlsx
   phonelineplus --base-url uat apply onboarding.xlsx`,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if a.global.rate < 1 {
+				return usageError("--rate must be at least 1 request a minute")
+			}
 			switch a.global.output {
 			case outputTable, outputJSON, outputCSV:
 				return nil
@@ -57,6 +61,8 @@ func (a *App) rootCommand() *cobra.Command {
 	pf.StringVarP(&a.global.output, "output", "o", outputTable, "result format: table, json or csv")
 	pf.StringVar(&a.global.profile, "profile", "", "credential profile of the config file (default \"default\", or $"+EnvProfile+")")
 	pf.StringVar(&a.global.baseURL, "base-url", "", `API base URL: "uat", "production" (default), or a URL (https, or http to loopback for the fake); or $`+EnvBaseURL)
+	pf.IntVar(&a.global.rate, "rate", phonelineplus.DefaultRatePerMinute,
+		"requests a minute the API key may send (PhoneLine+ allows 100); raise it only if Gamma raised your key's limit")
 	pf.BoolVar(&a.global.debug, "debug", false, "log each HTTP request on stderr (operation, path, status, timing; never credentials or bodies)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{outputTable, outputJSON, outputCSV}, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("profile", a.completeProfiles)

@@ -18,11 +18,14 @@ const (
 	OutcomeAdopted Outcome = "adopted" // it already existed (a match by natural key, or the conflict our own attempt caused)
 )
 
-// Call is what one SDK call reports about itself: the request ID of the
-// last response and how many HTTP attempts it took.
+// Call is what one SDK call reports about itself: the request ID to quote
+// about it and how many HTTP requests it sent (SDK fills it through its
+// client's Hooks).
 type Call struct {
 	RequestID string
 	Attempts  int
+
+	failed bool // an operation of the call failed: RequestID is its
 }
 
 // API is the part of the SDK the engine uses: lists to match rows with

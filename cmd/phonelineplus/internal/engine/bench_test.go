@@ -64,7 +64,7 @@ func runOnboardingBench(t *testing.T, latency time.Duration) benchResult {
 		// 1 ms margin, burst 1), its slots served by priority.
 		bucket := rate.NewLimiter(rate.Every(budgetSlot+time.Millisecond), 1)
 		c, err := pl.New(id, secret, pl.WithBaseURL(srv.URL()), pl.WithHTTPClient(&http.Client{Transport: srv.Transport()}),
-			pl.WithLimiter(NewPriorityLimiter(bucket)))
+			pl.WithLimiter(NewPriorityLimiter(bucket)), pl.WithHooks(Hooks()))
 		require.NoError(t, err)
 		e := &Engine{API: &SDK{Client: c}, Journal: openJournal(t)}
 		start := time.Now()
@@ -104,7 +104,7 @@ func TestOnboardingBenchmark(t *testing.T) {
 			t.Logf("BENCH onboarding latency=%s customers=%d requests=%d per_customer=%.2f took=%s minimum=%s ratio=%.4f status429=%d python_requests=%d python_per_customer=%.2f python_time_at_least=%s",
 				latency, benchCustomers, r.requests, float64(r.requests)/benchCustomers, r.took.Round(time.Millisecond),
 				r.minimum, ratio, r.status429, py, float64(py)/benchCustomers, pyTime)
-			assert.LessOrEqual(t, ratio, 1.02, "within 2%% of the minimum the budget allows")
+			assert.LessOrEqual(t, ratio, 1.02, "within 2% of the minimum the budget allows")
 			assert.Zero(t, r.status429)
 			assert.Less(t, r.requests, py, "fewer requests than the Python flow")
 		})

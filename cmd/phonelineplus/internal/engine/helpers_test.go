@@ -64,7 +64,7 @@ func newFakeAPI(t *testing.T, lim pl.Limiter, opts ...phonelineplustest.Option) 
 	}
 	id, secret := srv.Credentials()
 	c, err := pl.New(id, secret, pl.WithBaseURL(srv.URL()), pl.WithHTTPClient(&http.Client{Transport: srv.Transport()}),
-		pl.WithLimiter(lim), pl.WithSettleWindow(0))
+		pl.WithLimiter(lim), pl.WithSettleWindow(0), pl.WithHooks(Hooks()))
 	require.NoError(t, err)
 	return srv, &SDK{Client: c}
 }
