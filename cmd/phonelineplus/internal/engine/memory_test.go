@@ -12,7 +12,7 @@ import (
 // with 3 users and an order each, no DDIs: the fake's pool holds 500
 // numbers an area) against the in-memory fake, unpaced, and reports the
 // heap the run leaves (the fake's state included) and what it allocated,
-// per row, for BENCH.md. Skipped with -short.
+// per row, for bench/RESULTS.md. Skipped with -short.
 func TestMemoryOfALargeJob(t *testing.T) {
 	if testing.Short() {
 		t.Skip("onboards 10,000 rows")
