@@ -304,7 +304,7 @@ func (c *Client) do(ctx context.Context, cl *call) (err error) {
 			retry = policy.shouldRetry(v, attempt) && startsInTime(ctx, delay)
 			attempt++
 		}
-		op.attemptEnd(actx, n, &r, v.err, retry, delay)
+		op.attemptEnd(actx, n, &r, v.err, retry, delay, v.retryAfter >= 0)
 		if !retry {
 			return v.err
 		}
@@ -382,7 +382,7 @@ func (op *operation) record(ctx context.Context, cl *call, r *result) {
 	}
 }
 
-func (op *operation) attemptEnd(ctx context.Context, n int, r *result, err error, retry bool, delay time.Duration) {
+func (op *operation) attemptEnd(ctx context.Context, n int, r *result, err error, retry bool, delay time.Duration, asked bool) {
 	if !op.obs.active() {
 		return
 	}
@@ -391,7 +391,7 @@ func (op *operation) attemptEnd(ctx context.Context, n int, r *result, err error
 		res.RequestID = op.meta.RequestID
 	}
 	if retry {
-		res.RetryDelay = delay
+		res.RetryDelay, res.RetryAfter = delay, asked
 	}
 	op.obs.attemptEnd(ctx, AttemptInfo{OperationInfo: op.info, Attempt: n, Start: op.tried}, res)
 }

@@ -25,7 +25,9 @@ import (
 // (WithLogger; at Error level); the call goes on as if the hook had
 // returned. Hooks never see request or response bodies, headers, or the
 // values of path IDs: PathTemplate is the template
-// ("/customers/{customerID}/users"), never the sent path.
+// ("/customers/{customerID}/users"), never the sent path. (An Err may be
+// an *APIError, whose Body and Message quote the API's error answer,
+// scrubbed of the secret and tokens: record its category, not its text.)
 //
 // The token exchange (POST /auth) is an operation of its own, named
 // OperationAuthExchange, run inside the operation that needed the token.
@@ -108,6 +110,7 @@ type AttemptResult struct {
 	Duration   time.Duration
 	Retry      bool          // another attempt follows
 	RetryDelay time.Duration // after this long
+	RetryAfter bool          // RetryDelay is the server's Retry-After, not the client's backoff
 }
 
 // LimiterWaitInfo is one wait on the Limiter.

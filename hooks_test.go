@@ -150,6 +150,43 @@ func TestHooksSeeTheServerAndNoTemplateForDo(t *testing.T) {
 	}
 }
 
+func TestAttemptEndSaysWhoChoseTheRetryDelay(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var got []AttemptResult
+		e := setupMem(t, WithMaxRetries(2), WithHooks(Hooks{AttemptEnd: func(_ context.Context, a AttemptInfo, res AttemptResult) {
+			if a.Operation == "Customers.Get" {
+				mu.Lock()
+				defer mu.Unlock()
+				got = append(got, res)
+			}
+		}}))
+		var n atomic.Int32
+		e.mux.HandleFunc("GET /customers/{id}", func(w http.ResponseWriter, r *http.Request) {
+			switch n.Add(1) {
+			case 1:
+				w.Header().Set("Retry-After", "3")
+				writeJSON(w, http.StatusTooManyRequests, `{"message":"slow down"}`)
+			case 2:
+				writeJSON(w, http.StatusServiceUnavailable, `{"message":"busy"}`)
+			default:
+				writeJSON(w, http.StatusOK, `{"id":"c1"}`)
+			}
+		})
+		_, err := e.client.Customers.Get(t.Context(), "c1")
+		require.NoError(t, err)
+		require.Len(t, got, 3)
+		assert.True(t, got[0].Retry)
+		assert.True(t, got[0].RetryAfter, "the server asked for the wait")
+		assert.Equal(t, 3*time.Second, got[0].RetryDelay)
+		assert.True(t, got[1].Retry)
+		assert.False(t, got[1].RetryAfter, "the client's backoff")
+		assert.False(t, got[2].Retry)
+		assert.False(t, got[2].RetryAfter)
+	})
+}
+
 func TestPanickingHookIsRecoveredAndReportedOnce(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync/atomic"
@@ -83,8 +82,7 @@ func retryReason(res pl.AttemptResult) string {
 	if res.StatusCode == 0 {
 		what = fmt.Sprintf("no answer (%s)", res.Category)
 	}
-	var apiErr *pl.APIError
-	if errors.As(res.Err, &apiErr) && apiErr.RetryAfter > 0 && apiErr.RetryAfter == res.RetryDelay {
+	if res.RetryAfter {
 		return what + ", Retry-After " + res.RetryDelay.String()
 	}
 	return what + ", retrying in " + res.RetryDelay.Round(10*time.Millisecond).String() + " (backoff)"

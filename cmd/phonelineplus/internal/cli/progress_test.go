@@ -80,7 +80,7 @@ func TestRetryReasonSaysWhoChoseTheDelay(t *testing.T) {
 		res  pl.AttemptResult
 		want string
 	}{
-		{pl.AttemptResult{StatusCode: 429, Err: throttled, Retry: true, RetryDelay: 2 * time.Second}, "the API answered 429, Retry-After 2s"},
+		{pl.AttemptResult{StatusCode: 429, Err: throttled, Retry: true, RetryDelay: 2 * time.Second, RetryAfter: true}, "the API answered 429, Retry-After 2s"},
 		{pl.AttemptResult{StatusCode: 429, Err: &pl.APIError{StatusCode: 429}, Retry: true, RetryDelay: 183 * time.Millisecond},
 			"the API answered 429, retrying in 180ms (backoff)"},
 		{pl.AttemptResult{Category: pl.CategoryNetwork, Retry: true, RetryDelay: 1234 * time.Millisecond},
