@@ -94,8 +94,9 @@ func (s *BlockedNumbersService) List(ctx context.Context, customerID string, opt
 
 // Create blocks a number for a customer ("Add a Blocked Number").
 //
-// Not idempotent. On ErrOutcomeUnknown the entry may exist: CreateOrFind
-// settles that for you (FindByNumber, then at most one more send).
+// Not idempotent. On ErrOutcomeUnknown the entry may exist: call
+// CreateOrFind instead to have that settled, or after Create look it up
+// with FindByNumber and WithCallSettleWindow (it may appear seconds later).
 //
 // API: POST /customers/{customerID}/blocked-numbers (inferred)
 func (s *BlockedNumbersService) Create(ctx context.Context, customerID string, req BlockedNumberRequest, opts ...CallOption) (*BlockedNumber, error) {
@@ -165,7 +166,7 @@ func (s *BlockedNumbersService) FindByNumber(ctx context.Context, customerID, nu
 		return nil, err
 	}
 	list := func() ([]BlockedNumber, error) { return s.List(ctx, customerID, opts...) }
-	return findOne("BlockedNumbers.FindByNumber", "blocked number", list, blockedNumberID, func(b *BlockedNumber) bool { return sameNumber(b.NumberE164, number) })
+	return findOne(ctx, opts, "BlockedNumbers.FindByNumber", "blocked number", list, blockedNumberID, func(b *BlockedNumber) bool { return sameNumber(b.NumberE164, number) })
 }
 
 // CreateOrFind blocks a number for a customer, settling an unknown outcome

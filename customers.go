@@ -301,11 +301,12 @@ func (s *CustomersService) List(ctx context.Context, opts ...CallOption) ([]Cust
 // back with their SIP Destination.
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
-// the connection dropped after sending) the customer may exist:
-// CreateOrFind settles that for you (it looks the customer up, and sends
-// again only if it stays absent). ErrNumberInFlight means the number is in
-// another order: choose another. ErrEmailInUse means the email is taken
-// somewhere on the platform.
+// the connection dropped after sending) the customer may exist: call
+// CreateOrFind instead to have that settled, or after Create look it up
+// with a Find method and WithCallSettleWindow (it may appear seconds
+// later). ErrNumberInFlight means the number is in another order: choose
+// another. ErrEmailInUse means the email is taken somewhere on the
+// platform.
 //
 // API: POST /customers (observed)
 func (s *CustomersService) Create(ctx context.Context, req CustomerCreateRequest, opts ...CallOption) (*Customer, error) {
@@ -397,7 +398,7 @@ func customerID(c *Customer) string { return c.ID }
 
 // find lists the customers and returns the one match accepts.
 func (s *CustomersService) find(ctx context.Context, op string, match func(*Customer) bool, opts []CallOption) (*Customer, error) {
-	return findOne(op, "customer", func() ([]Customer, error) { return s.List(ctx, opts...) }, customerID, match)
+	return findOne(ctx, opts, op, "customer", func() ([]Customer, error) { return s.List(ctx, opts...) }, customerID, match)
 }
 
 // FindByEmail returns the customer whose contact email is address,

@@ -41,7 +41,9 @@ var (
 	// body that could not be read. The SDK never re-sends such a request
 	// by itself: the CreateOrFind methods settle it (they look the
 	// resource up for a settle window and send again only if it stayed
-	// absent); with a plain Create, look it up before trying again.
+	// absent); after a plain Create, look it up (a Find method with
+	// WithCallSettleWindow keeps looking while the backend finishes)
+	// before trying again.
 	ErrOutcomeUnknown = errors.New("phonelineplus: outcome unknown")
 	// ErrEmailInUse reports that an email address is already used somewhere
 	// on the platform (emails are unique across all of PhoneLine+). It also

@@ -211,9 +211,9 @@ func (s *NumbersService) List(ctx context.Context, customerID string, opts ...Ca
 // customer ("Add Customer Number").
 //
 // Not idempotent. On ErrOutcomeUnknown the number may have been added:
-// CreateOrFind settles that for you (FindByNumber, then at most one more
-// send). ErrNumberInFlight means the number
-// is in another order: choose another.
+// call CreateOrFind instead to have that settled, or after Create look it
+// up with FindByNumber and WithCallSettleWindow. ErrNumberInFlight means
+// the number is in another order: choose another.
 //
 // API: POST /customers/{customerID}/numbers (inferred)
 func (s *NumbersService) Create(ctx context.Context, customerID string, req NumberCreateRequest, opts ...CallOption) (*Number, error) {
@@ -305,7 +305,7 @@ func (s *NumbersService) FindByNumber(ctx context.Context, customerID, number st
 		return nil, err
 	}
 	list := func() ([]Number, error) { return s.List(ctx, customerID, opts...) }
-	return findOne("Numbers.FindByNumber", "number", list, numberID, func(n *Number) bool { return sameNumber(n.NumberE164, number) })
+	return findOne(ctx, opts, "Numbers.FindByNumber", "number", list, numberID, func(n *Number) bool { return sameNumber(n.NumberE164, number) })
 }
 
 // CreateOrFind adds a number to a customer, settling an unknown outcome

@@ -214,8 +214,9 @@ func (s *OrdersService) List(ctx context.Context, customerID string, opts ...Cal
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 5xx, or the
 // connection dropped after sending) the order may have been placed:
-// CreateOrFind looks for it (FindMatching) and never sends an order again,
-// or the hardware could ship twice.
+// CreateOrFind looks for it (FindMatching, which takes
+// WithCallSettleWindow after a plain Create too) and never sends an order
+// again, or the hardware could ship twice.
 //
 // A public client saw redirects on this endpoint and re-POSTed to the
 // Location. This SDK does not follow redirects for a POST: a 3xx comes
@@ -313,7 +314,7 @@ func (s *OrdersService) FindMatching(ctx context.Context, customerID string, req
 		want[p.ID] += p.Quantity
 	}
 	list := func() ([]Order, error) { return s.List(ctx, customerID, opts...) }
-	return findOne("Orders.FindMatching", "order", list, orderID, func(o *Order) bool {
+	return findOne(ctx, opts, "Orders.FindMatching", "order", list, orderID, func(o *Order) bool {
 		return o.matches(want, req.DeliveryAddress.Postcode, cc.createdAfter)
 	})
 }

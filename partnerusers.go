@@ -98,10 +98,11 @@ func (s *PartnerUsersService) List(ctx context.Context, opts ...CallOption) ([]P
 // Create adds a partner portal user ("Add Partner User"). PhoneLine+
 // emails the new user a link to set a password.
 //
-// Not idempotent. On ErrOutcomeUnknown the user may exist: CreateOrFind
-// settles that for you (FindByEmail, then at most one more send).
-// ErrEmailInUse means the email is taken
-// somewhere on the platform (emails are unique across all of PhoneLine+).
+// Not idempotent. On ErrOutcomeUnknown the user may exist: call
+// CreateOrFind instead to have that settled, or after Create look it up
+// with FindByEmail and WithCallSettleWindow. ErrEmailInUse means the email
+// is taken somewhere on the platform (emails are unique across all of
+// PhoneLine+).
 //
 // API: POST /users (inferred)
 func (s *PartnerUsersService) Create(ctx context.Context, req PartnerUserCreateRequest, opts ...CallOption) (*PartnerUser, error) {
@@ -154,7 +155,7 @@ func (s *PartnerUsersService) FindByEmail(ctx context.Context, address string, o
 		return nil, err
 	}
 	list := func() ([]PartnerUser, error) { return s.List(ctx, opts...) }
-	return findOne("PartnerUsers.FindByEmail", "partner user", list, partnerUserID, func(u *PartnerUser) bool { return sameEmail(u.Email, address) })
+	return findOne(ctx, opts, "PartnerUsers.FindByEmail", "partner user", list, partnerUserID, func(u *PartnerUser) bool { return sameEmail(u.Email, address) })
 }
 
 // CreateOrFind adds a partner portal user, settling an unknown outcome

@@ -64,5 +64,5 @@ func (s *ProductsService) FindBySKU(ctx context.Context, sku string, opts ...Cal
 		return nil, invalid("sku", "is not a SKU code (letters, digits, '-' and '_')")
 	}
 	list := func() ([]Product, error) { return s.List(ctx, opts...) }
-	return findOne("Products.FindBySKU", "product", list, productID, func(p *Product) bool { return strings.EqualFold(p.SKU, sku) })
+	return findOne(ctx, opts, "Products.FindBySKU", "product", list, productID, func(p *Product) bool { return strings.EqualFold(p.SKU, sku) })
 }

@@ -42,7 +42,10 @@ func WithSettleWindow(d time.Duration) Option {
 }
 
 // WithCallSettleWindow sets the settle window of one CreateOrFind call in
-// place of the client's WithSettleWindow. Other calls ignore it.
+// place of the client's WithSettleWindow. Given to a Find method, it makes
+// the Find keep looking for d while nothing matches (a Find looks once by
+// default): the way to settle a plain Create that returned
+// ErrOutcomeUnknown. Other calls ignore it.
 func WithCallSettleWindow(d time.Duration) CallOption {
 	return CallOption{func(cc *callConfig) error {
 		if d < 0 {
@@ -169,8 +172,23 @@ func absent(err error) bool {
 }
 
 // findOne returns the one item of list's that match accepts; op and what
-// name the lookup in its errors, id gives an item's ID.
-func findOne[T any](op, what string, list func() ([]T, error), id func(*T) string, match func(*T) bool) (*T, error) {
+// name the lookup in its errors, id gives an item's ID. With
+// WithCallSettleWindow among opts it keeps looking for that long while
+// nothing matches; otherwise it looks once.
+func findOne[T any](ctx context.Context, opts []CallOption, op, what string, list func() ([]T, error), id func(*T) string, match func(*T) bool) (*T, error) {
+	cc, err := newCallConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	look := func() (*T, error) { return lookOnce(op, what, list, id, match) }
+	if cc.settle > 0 {
+		return settle(ctx, cc.settle, look)
+	}
+	return look()
+}
+
+// lookOnce is one look of findOne: one list call and a scan.
+func lookOnce[T any](op, what string, list func() ([]T, error), id func(*T) string, match func(*T) bool) (*T, error) {
 	items, err := list()
 	if err != nil {
 		return nil, err
@@ -255,10 +273,11 @@ func prepare[R any](c *Client, opts []CallOption, idErr error, req R, normalize 
 
 // lookupOpts are a CreateOrFind's options for its lookups: the caller's,
 // but WithResponseInto, which describes the create (the last send of it:
-// the request ID to quote to Gamma is the create's, not a list call's).
+// the request ID to quote to Gamma is the create's, not a list call's),
+// and the settle window, which ensure's own polling spends.
 func lookupOpts(opts []CallOption) []CallOption {
 	return append(slices.Clip(opts), CallOption{func(cc *callConfig) error {
-		cc.resp = nil
+		cc.resp, cc.settle = nil, -1 // ensure polls: each look is one
 		return nil
 	}})
 }

@@ -597,3 +597,29 @@ func TestCreateOrFindCallOptions(t *testing.T) {
 		assert.NoError(t, err)
 	})
 }
+
+// After a plain Create whose outcome is unknown, a Find given
+// WithCallSettleWindow keeps looking while the backend finishes; without
+// it a Find looks once, and too early.
+func TestFindWithASettleWindowAfterAPlainCreate(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		e := newSettleEnv(t, "POST", "/customers", commitAfter(3*time.Second))
+		_, err := e.client.Customers.Create(t.Context(), settleCustomer)
+		require.ErrorIs(t, err, plp.ErrOutcomeUnknown)
+
+		_, err = e.client.Customers.FindByEmail(t.Context(), settleCustomer.Email)
+		require.ErrorIs(t, err, plp.ErrNotFound, "one look, before the commit")
+		looks := e.script.listCount()
+
+		start := time.Now()
+		got, err := e.client.Customers.FindByEmail(t.Context(), settleCustomer.Email, plp.WithCallSettleWindow(10*time.Second))
+		require.NoError(t, err)
+		assert.Equal(t, settleCustomer.CompanyName, got.CompanyName)
+		assert.Greater(t, e.script.listCount()-looks, 1, "it looked more than once")
+		assert.Less(t, time.Since(start), 10*time.Second, "it stopped at the first match")
+
+		_, err = e.client.Customers.FindByEmail(t.Context(), "nobody@example.com", plp.WithCallSettleWindow(2*time.Second))
+		require.ErrorIs(t, err, plp.ErrNotFound, "absent for the whole window")
+	})
+}

@@ -163,11 +163,11 @@ func (s *UsersService) List(ctx context.Context, customerID string, opts ...Call
 // find the user with FindByEmail then (CreateOrFind does).
 //
 // Not idempotent. On ErrOutcomeUnknown (the API answered 500 "Timeout", or
-// the connection dropped after sending) the user may exist: CreateOrFind
-// settles that for you (FindByEmail, then at most one more send).
-// ErrEmailInUse means the email is taken
-// somewhere on the platform. ErrNumberInFlight means PhoneNumber is in
-// another order: choose another.
+// the connection dropped after sending) the user may exist: call
+// CreateOrFind instead to have that settled, or after Create look it up
+// with FindByEmail and WithCallSettleWindow. ErrEmailInUse means the email
+// is taken somewhere on the platform. ErrNumberInFlight means PhoneNumber
+// is in another order: choose another.
 //
 // API: POST /customers/{customerID}/users (observed)
 func (s *UsersService) Create(ctx context.Context, customerID string, req UserCreateRequest, opts ...CallOption) (*User, error) {
@@ -251,7 +251,7 @@ func (s *UsersService) FindByEmail(ctx context.Context, customerID, address stri
 		return nil, err
 	}
 	list := func() ([]User, error) { return s.List(ctx, customerID, opts...) }
-	return findOne("Users.FindByEmail", "user", list, userID, func(u *User) bool { return sameEmail(u.Email, address) })
+	return findOne(ctx, opts, "Users.FindByEmail", "user", list, userID, func(u *User) bool { return sameEmail(u.Email, address) })
 }
 
 // differs names the first field in which u differs from req.
