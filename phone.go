@@ -149,7 +149,7 @@ func (w writtenNumber) ukNSN(field string) (string, error) {
 	case '1':
 		ok, want = n == 9 || n == 10, "9 or 10"
 	case '8':
-		ok, want = ok || n == 9 && strings.HasPrefix(nsn, "800"), "10 (0800 numbers 9 or 10)"
+		ok, want = ok || n == 9 && strings.HasPrefix(nsn, "800"), "10 (freephone numbers 9 or 10)"
 	case '2', '3', '5', '7', '9':
 	default:
 		return "", invalid(field, fmt.Sprintf("is not a UK number: no UK range starts 0%c", nsn[0]))
